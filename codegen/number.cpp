@@ -1,0 +1,183 @@
+#include "symact/codegen/number.hpp"
+
+#include <bit>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+namespace symact::codegen {
+
+namespace {
+std::int64_t gcd64(std::int64_t a, std::int64_t b) {
+    return static_cast<std::int64_t>(std::gcd(static_cast<unsigned long long>(a < 0 ? -a : a),
+                                              static_cast<unsigned long long>(b < 0 ? -b : b)));
+}
+std::optional<Number> finite(double v) {
+    if (!std::isfinite(v)) return std::nullopt;
+    return Number::real(v);
+}
+}  // namespace
+
+Number Number::rational(std::int64_t num, std::int64_t den) {
+    if (den < 0) {
+        if (num == INT64_MIN || den == INT64_MIN) return real(static_cast<double>(num) / den);
+        num = -num, den = -den;
+    }
+    std::int64_t g = gcd64(num, den);
+    Number r;
+    r.num_ = g ? num / g : 0;
+    r.den_ = g ? den / g : 1;
+    return r;
+}
+
+Number Number::real(double v) {
+    // Integers that doubles hold exactly become exact: 2.0 and 2 are one constant.
+    if (v == std::trunc(v) && std::fabs(v) < 0x1p53) return Number(static_cast<std::int64_t>(v));
+    Number r;
+    r.exact_ = false;
+    r.value_ = v;
+    return r;
+}
+
+double Number::to_double() const {
+    if (!exact_) return value_;
+    if (den_ == 1) return static_cast<double>(num_);
+    // Exact operands make the division correctly rounded; otherwise round via long double.
+    if (std::abs(num_) <= (1ll << 53) && den_ <= (1ll << 53))
+        return static_cast<double>(num_) / static_cast<double>(den_);
+    return static_cast<double>(static_cast<long double>(num_) / static_cast<long double>(den_));
+}
+
+float Number::to_float() const {
+    if (!exact_) return static_cast<float>(value_);
+    if (std::abs(num_) <= (1ll << 24) && den_ <= (1ll << 24))
+        return static_cast<float>(num_) / static_cast<float>(den_);
+    return static_cast<float>(static_cast<long double>(num_) / static_cast<long double>(den_));
+}
+
+std::optional<Number> add(const Number& a, const Number& b) {
+    if (a.exact_ && b.exact_) {
+        std::int64_t g = gcd64(a.den_, b.den_), x, y, n, d;
+        if (!__builtin_mul_overflow(a.num_, b.den_ / g, &x) &&
+            !__builtin_mul_overflow(b.num_, a.den_ / g, &y) && !__builtin_add_overflow(x, y, &n) &&
+            !__builtin_mul_overflow(a.den_, b.den_ / g, &d))
+            return Number::rational(n, d);
+    }
+    return finite(a.to_double() + b.to_double());
+}
+
+std::optional<Number> mul(const Number& a, const Number& b) {
+    if (a.exact_ && b.exact_) {
+        std::int64_t g1 = gcd64(a.num_, b.den_), g2 = gcd64(b.num_, a.den_), n, d;
+        if (!g1) g1 = 1;
+        if (!g2) g2 = 1;
+        if (!__builtin_mul_overflow(a.num_ / g1, b.num_ / g2, &n) &&
+            !__builtin_mul_overflow(a.den_ / g2, b.den_ / g1, &d))
+            return Number::rational(n, d);
+    }
+    return finite(a.to_double() * b.to_double());
+}
+
+Number Number::neg() const {
+    if (exact_ && num_ != INT64_MIN) return rational(-num_, den_);
+    return real(-to_double());
+}
+
+namespace {
+// Exact integer k-th root of v >= 0, if there is one.
+std::optional<std::int64_t> exact_root(std::int64_t v, std::int64_t k) {
+    if (v < 0) return std::nullopt;
+    auto r = static_cast<std::int64_t>(std::llround(std::pow(static_cast<double>(v), 1.0 / k)));
+    for (std::int64_t c = std::max<std::int64_t>(0, r - 1); c <= r + 1; ++c) {
+        std::int64_t p = 1;
+        bool ovf = false;
+        for (std::int64_t i = 0; i < k && !ovf; ++i) ovf = __builtin_mul_overflow(p, c, &p);
+        if (!ovf && p == v) return c;
+    }
+    return std::nullopt;
+}
+}  // namespace
+
+std::optional<Number> Number::pow(const Number& e) const {
+    if (exact_ && e.exact_) {
+        // base^(p/q): exact when the q-th root of base is exact, then an integer power.
+        std::int64_t p = e.num_, q = e.den_;
+        if (q > 64 || (p < 0 && num_ == 0)) return std::nullopt;
+        Number b = *this;
+        if (q != 1) {
+            auto rn = exact_root(num_, q), rd = exact_root(den_, q);
+            if (!rn || !rd) return std::nullopt;  // irrational: stays symbolic (sqrt(2))
+            b = rational(*rn, *rd);
+        }
+        std::uint64_t n = p < 0 ? -static_cast<std::uint64_t>(p) : static_cast<std::uint64_t>(p);
+        if (n > 4096) return std::nullopt;
+        Number r(1);
+        Number acc = b;
+        while (n) {  // square-and-multiply, giving up (nullopt) if it stops being exact
+            if (n & 1) {
+                auto m = mul(r, acc);
+                if (!m || !m->exact_) return std::nullopt;
+                r = *m;
+            }
+            n >>= 1;
+            if (n) {
+                auto s = mul(acc, acc);
+                if (!s || !s->exact_) return std::nullopt;
+                acc = *s;
+            }
+        }
+        if (p < 0) return rational(r.den_, r.num_);
+        return r;
+    }
+    double v = std::pow(to_double(), e.to_double());
+    if (!std::isfinite(v)) return std::nullopt;
+    return real(v);
+}
+
+int Number::compare(const Number& o) const {
+    if (exact_ && o.exact_) {
+        __int128 l = static_cast<__int128>(num_) * o.den_, r = static_cast<__int128>(o.num_) * den_;
+        return l < r ? -1 : l > r ? 1 : 0;
+    }
+    double a = to_double(), b = o.to_double();
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+std::uint64_t Number::bits() const { return std::bit_cast<std::uint64_t>(value_); }
+
+std::uint64_t Number::hash() const {
+    std::uint64_t h = exact_ ? static_cast<std::uint64_t>(num_) * 0x9E3779B97F4A7C15ull ^
+                                   static_cast<std::uint64_t>(den_) * 0xC2B2AE3D27D4EB4Full
+                             : bits() * 0x165667B19E3779F9ull + 1;
+    return h ^ (h >> 29);
+}
+
+std::optional<std::string> Number::decimal() const {
+    // p/q with q = 2^a 5^b has a finite decimal expansion: p*10^k/q for the smallest k.
+    if (!exact_ || den_ == 1) return std::nullopt;
+    std::int64_t q = den_;
+    int twos = 0, fives = 0;
+    while (q % 2 == 0) q /= 2, ++twos;
+    while (q % 5 == 0) q /= 5, ++fives;
+    if (q != 1) return std::nullopt;
+    int k = std::max(twos, fives);
+    __int128 scaled = static_cast<__int128>(num_);
+    for (int i = 0; i < k; ++i) scaled *= 10;
+    scaled /= den_;
+    bool neg = scaled < 0;
+    unsigned __int128 m = neg ? -scaled : scaled;
+    std::string digits;
+    do { digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(m % 10))); m /= 10; } while (m);
+    while (static_cast<int>(digits.size()) <= k) digits.insert(digits.begin(), '0');
+    digits.insert(digits.end() - k, '.');
+    return (neg ? "-" : "") + digits;
+}
+
+std::string Number::to_string() const {
+    if (exact_) return den_ == 1 ? fmt::format("{}", num_) : fmt::format("{}/{}", num_, den_);
+    std::string s = fmt::format("{}", value_);  // shortest form that reads back to value_
+    return s;
+}
+
+}  // namespace symact::codegen

@@ -1,0 +1,31 @@
+// The reference evaluator: evaluates expressions node by node with the scalar reference
+// numerics of ops.hpp (libm), in float or double, each DAG node once per point (CSE).
+// It is the baseline the fast paths (compile-time kernels, JIT, generated code) are
+// tested against, not a fast path itself.
+#pragma once
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "symact/codegen/graph.hpp"
+
+namespace symact::codegen {
+
+using ParamValues = std::map<std::string, double, std::less<>>;
+
+// values[r][i] = roots[r] at x = xs[i]; T is float, double or long double (for tests). Throws symact::error for a parameter without a value.
+template <class T>
+std::vector<std::vector<T>> evaluate(std::span<const Expr> roots, std::span<const T> xs,
+                                     const ParamValues& params);
+
+// The names of the parameters an expression uses, sorted.
+std::vector<std::string> parameters(std::span<const Expr> roots);
+
+// Number of distinct operations (non-leaf nodes) needed to compute all roots together.
+std::size_t op_count(std::span<const Expr> roots);
+
+// All nodes reachable from roots, each after its arguments.
+std::vector<std::uint32_t> topological_order(std::span<const Expr> roots);
+
+}  // namespace symact::codegen

@@ -1,0 +1,327 @@
+// The primitive ops: each defined once, here. An op is a struct with
+//   name, arity                 how it is spelled and called in the expression syntax
+//   infix (optional)            spelled as an operator instead of a call (^, <, ...)
+//   deriv(args.., dargs.., f)   its derivative rule, written as an expression of its operands,
+//                               their derivatives and its own value f (so rules may reuse f).
+//                               Generic: the same text builds runtime Exprs and DSL types.
+//   ref<T>(args..)              reference numerics in T = float or double (scalar libm), the
+//                               baseline every fast path is tested against
+//   fold(Number..) (optional)   exact constant folding (exp(0) = 1)
+//   parity (optional)           +1 even (f(-u) = f(u)), -1 odd (f(-u) = -f(u)): the graph
+//                               keeps one sign of the argument, so f(x) and f(-x) share a node
+// and listed once in SYMACT_FUNCTION_OPS below; the parser, differentiators, printers,
+// evaluators and lowerings all read this table. Add, Mul (n-ary, canonical) and the leaves
+// (constants, x, parameters) are structural and live in graph.hpp.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <optional>
+#include <string_view>
+
+#include "symact/codegen/literal.hpp"
+#include "symact/codegen/number.hpp"
+
+namespace symact::ops {
+
+struct Structural {};  // stands for Const, Var, Param, Add, Mul in visit_op
+
+template <class T> inline T nan_of() { return std::numeric_limits<T>::quiet_NaN(); }
+
+// ---- named constants (arity 0) ----------------------------------------------------------
+struct Pi {
+    static constexpr std::string_view name = "pi";
+    static constexpr int arity = 0;
+    template <class T> static T ref() { return std::numbers::pi_v<T>; }
+};
+struct E {
+    static constexpr std::string_view name = "e";
+    static constexpr int arity = 0;
+    template <class T> static T ref() { return std::numbers::e_v<T>; }
+};
+
+// ---- power ------------------------------------------------------------------------------
+struct Pow {
+    static constexpr std::string_view name = "pow";
+    static constexpr std::string_view infix = "^";
+    static constexpr int arity = 2;
+    // d a^b = b a^(b-1) da + a^b log(a) db; the log term vanishes symbolically when db = 0.
+    static constexpr auto deriv(auto a, auto b, auto da, auto db, auto f) {
+        return b * pow(a, b - lit<1>) * da + f * log(a) * db;
+    }
+    template <class T> static T ref(T a, T b) { return std::pow(a, b); }
+};
+
+// ---- elementary functions ---------------------------------------------------------------
+struct Exp {
+    static constexpr std::string_view name = "exp";
+    static constexpr int arity = 1;
+    static constexpr auto deriv(auto, auto du, auto f) { return f * du; }
+    template <class T> static T ref(T u) { return std::exp(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number(1);
+        return std::nullopt;
+    }
+};
+struct Log {
+    static constexpr std::string_view name = "log";
+    static constexpr int arity = 1;
+    static constexpr auto deriv(auto u, auto du, auto) { return du / u; }
+    template <class T> static T ref(T u) { return std::log(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_one()) return codegen::Number(0);
+        return std::nullopt;
+    }
+};
+struct Log1p {
+    static constexpr std::string_view name = "log1p";
+    static constexpr int arity = 1;
+    static constexpr auto deriv(auto u, auto du, auto) { return du / (lit<1> + u); }
+    template <class T> static T ref(T u) { return std::log1p(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number(0);
+        return std::nullopt;
+    }
+};
+struct Expm1 {
+    static constexpr std::string_view name = "expm1";
+    static constexpr int arity = 1;
+    // exp(u), not f + 1: f + 1 cancels to 0 for u < -17 in float32.
+    static constexpr auto deriv(auto u, auto du, auto) { return exp(u) * du; }
+    template <class T> static T ref(T u) { return std::expm1(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number(0);
+        return std::nullopt;
+    }
+};
+struct Sqrt {
+    static constexpr std::string_view name = "sqrt";
+    static constexpr int arity = 1;
+    static constexpr auto deriv(auto, auto du, auto f) { return du / (lit<2> * f); }  // +inf at 0
+    template <class T> static T ref(T u) { return std::sqrt(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_negative()) return std::nullopt;
+        if (auto r = u.pow(codegen::Number::rational(1, 2)); r && r->is_exact()) return r;
+        return std::nullopt;
+    }
+};
+struct Sign {
+    static constexpr std::string_view name = "sign";
+    static constexpr int arity = 1;
+    static constexpr int parity = -1;
+    static constexpr auto deriv(auto, auto, auto) { return lit<0>; }
+    template <class T> static T ref(T u) { return u > 0 ? T(1) : u < 0 ? T(-1) : u; }  // 0, NaN kept
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        return codegen::Number(u.is_zero() ? 0 : u.is_negative() ? -1 : 1);
+    }
+};
+struct Abs {
+    static constexpr std::string_view name = "abs";
+    static constexpr int arity = 1;
+    static constexpr int parity = 1;
+    static constexpr auto deriv(auto u, auto du, auto) { return sign(u) * du; }  // abs'(0) = 0
+    template <class T> static T ref(T u) { return std::fabs(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        return u.is_negative() ? u.neg() : u;
+    }
+};
+struct Tanh {
+    static constexpr std::string_view name = "tanh";
+    static constexpr int arity = 1;
+    static constexpr int parity = -1;
+    // sech2, not 1 - f^2: the latter is 0 for u > 9 in float32 (true value 6e-8).
+    static constexpr auto deriv(auto u, auto du, auto) { return sech2(u) * du; }
+    template <class T> static T ref(T u) { return std::tanh(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number(0);
+        return std::nullopt;
+    }
+};
+struct Sech2 {  // sech(u)^2 = 1 - tanh(u)^2, from t = exp(-2|u|): accurate in the tails
+    static constexpr std::string_view name = "sech2";
+    static constexpr int arity = 1;
+    static constexpr int parity = 1;
+    static constexpr auto deriv(auto u, auto du, auto f) { return lit<-2> * f * tanh(u) * du; }
+    template <class T> static T ref(T u) {
+        T t = std::exp(T(-2) * std::fabs(u));
+        return T(4) * t / ((T(1) + t) * (T(1) + t));
+    }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number(1);
+        return std::nullopt;
+    }
+};
+struct Sinh {
+    static constexpr std::string_view name = "sinh";
+    static constexpr int arity = 1;
+    static constexpr int parity = -1;
+    static constexpr auto deriv(auto u, auto du, auto) { return cosh(u) * du; }
+    template <class T> static T ref(T u) { return std::sinh(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number(0);
+        return std::nullopt;
+    }
+};
+struct Cosh {
+    static constexpr std::string_view name = "cosh";
+    static constexpr int arity = 1;
+    static constexpr int parity = 1;
+    static constexpr auto deriv(auto u, auto du, auto) { return sinh(u) * du; }
+    template <class T> static T ref(T u) { return std::cosh(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number(1);
+        return std::nullopt;
+    }
+};
+struct Sin {
+    static constexpr std::string_view name = "sin";
+    static constexpr int arity = 1;
+    static constexpr int parity = -1;
+    static constexpr auto deriv(auto u, auto du, auto) { return cos(u) * du; }
+    template <class T> static T ref(T u) { return std::sin(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number(0);
+        return std::nullopt;
+    }
+};
+struct Cos {
+    static constexpr std::string_view name = "cos";
+    static constexpr int arity = 1;
+    static constexpr int parity = 1;
+    static constexpr auto deriv(auto u, auto du, auto) { return -(sin(u) * du); }
+    template <class T> static T ref(T u) { return std::cos(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number(1);
+        return std::nullopt;
+    }
+};
+struct Atan {
+    static constexpr std::string_view name = "atan";
+    static constexpr int arity = 1;
+    static constexpr int parity = -1;
+    static constexpr auto deriv(auto u, auto du, auto) { return du / (lit<1> + u * u); }
+    template <class T> static T ref(T u) { return std::atan(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number(0);
+        return std::nullopt;
+    }
+};
+struct Erf {
+    static constexpr std::string_view name = "erf";
+    static constexpr int arity = 1;
+    static constexpr int parity = -1;
+    static constexpr auto deriv(auto u, auto du, auto) {
+        return lit<2> * exp(-(u * u)) / sqrt(make_like<Pi>(u)) * du;
+    }
+    template <class T> static T ref(T u) { return std::erf(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number(0);
+        return std::nullopt;
+    }
+};
+struct Erfc {
+    static constexpr std::string_view name = "erfc";
+    static constexpr int arity = 1;
+    static constexpr auto deriv(auto u, auto du, auto) {
+        return lit<-2> * exp(-(u * u)) / sqrt(make_like<Pi>(u)) * du;
+    }
+    template <class T> static T ref(T u) { return std::erfc(u); }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number(1);
+        return std::nullopt;
+    }
+};
+struct Sigmoid {
+    static constexpr std::string_view name = "sigmoid";
+    static constexpr int arity = 1;
+    // f * sigmoid(-u), not f * (1 - f): 1 - f is 0 for u > 17 in float32.
+    static constexpr auto deriv(auto u, auto du, auto f) { return f * sigmoid(-u) * du; }
+    template <class T> static T ref(T u) {
+        T z = std::exp(-std::fabs(u));  // never overflows
+        return u >= 0 ? T(1) / (T(1) + z) : u < 0 ? z / (T(1) + z) : u;
+    }
+    static std::optional<codegen::Number> fold(const codegen::Number& u) {
+        if (u.is_zero()) return codegen::Number::rational(1, 2);
+        return std::nullopt;
+    }
+};
+struct Softplus {
+    static constexpr std::string_view name = "softplus";
+    static constexpr int arity = 1;
+    static constexpr auto deriv(auto u, auto du, auto) { return sigmoid(u) * du; }
+    // log(1 + exp(u)) = max(u, 0) + log1p(exp(-|u|)): no overflow, no cancellation.
+    template <class T> static T ref(T u) {
+        if (std::isnan(u)) return u;
+        return std::max(u, T(0)) + std::log1p(std::exp(-std::fabs(u)));
+    }
+};
+
+// ---- piecewise --------------------------------------------------------------------------
+struct Max {
+    static constexpr std::string_view name = "max";
+    static constexpr int arity = 2;
+    // A tie splits the gradient half-half (torch.maximum): d max(x, 0)/dx at 0 is 1/2.
+    static constexpr auto deriv(auto a, auto b, auto da, auto db, auto) {
+        return where(a > b, da, where(a < b, db, lit<1, 2> * (da + db)));
+    }
+    template <class T> static T ref(T a, T b) {
+        return std::isnan(a) || std::isnan(b) ? nan_of<T>() : std::max(a, b);
+    }
+    static std::optional<codegen::Number> fold(const codegen::Number& a, const codegen::Number& b) {
+        return a.compare(b) >= 0 ? a : b;
+    }
+};
+struct Min {
+    static constexpr std::string_view name = "min";
+    static constexpr int arity = 2;
+    static constexpr auto deriv(auto a, auto b, auto da, auto db, auto) {
+        return where(a < b, da, where(a > b, db, lit<1, 2> * (da + db)));
+    }
+    template <class T> static T ref(T a, T b) {
+        return std::isnan(a) || std::isnan(b) ? nan_of<T>() : std::min(a, b);
+    }
+    static std::optional<codegen::Number> fold(const codegen::Number& a, const codegen::Number& b) {
+        return a.compare(b) <= 0 ? a : b;
+    }
+};
+struct Where {  // where(c, a, b): a select, so the branch not taken never leaks NaN or inf
+    static constexpr std::string_view name = "where";
+    static constexpr int arity = 3;
+    static constexpr auto deriv(auto c, auto, auto, auto, auto da, auto db, auto) {
+        return where(c, da, db);  // the selected branch's derivative only
+    }
+    template <class T> static T ref(T c, T a, T b) { return c != T(0) ? a : b; }
+};
+
+// ---- comparisons: only as the condition of where; 1 or 0 -------------------------------
+#define SYMACT_COMPARISON(S, N, OP)                                                         \
+    struct S {                                                                              \
+        static constexpr std::string_view name = N;                                        \
+        static constexpr std::string_view infix = #OP;                                     \
+        static constexpr int arity = 2;                                                     \
+        static constexpr bool comparison = true;                                            \
+        template <class T> static T ref(T a, T b) { return a OP b ? T(1) : T(0); }          \
+        static std::optional<codegen::Number> fold(const codegen::Number& a,                \
+                                                   const codegen::Number& b) {              \
+            return codegen::Number(a.compare(b) OP 0 ? 1 : 0);                              \
+        }                                                                                   \
+    };
+SYMACT_COMPARISON(Lt, "lt", <)
+SYMACT_COMPARISON(Le, "le", <=)
+SYMACT_COMPARISON(Gt, "gt", >)
+SYMACT_COMPARISON(Ge, "ge", >=)
+#undef SYMACT_COMPARISON
+
+}  // namespace symact::ops
+
+// The registry: X(Struct, spelling). Every front end and back end expands this list, so
+// an op is added here and in its struct above, nowhere else.
+#define SYMACT_CONSTANT_OPS(X) X(Pi, pi) X(E, e)
+#define SYMACT_CALL_OPS(X)                                                                  \
+    X(Pow, pow) X(Exp, exp) X(Log, log) X(Log1p, log1p) X(Expm1, expm1)    \
+    X(Sqrt, sqrt) X(Sign, sign) X(Abs, abs) X(Tanh, tanh) X(Sech2, sech2) X(Sinh, sinh)      \
+    X(Cosh, cosh) X(Sin, sin) X(Cos, cos) X(Atan, atan) X(Erf, erf) X(Erfc, erfc)           \
+    X(Sigmoid, sigmoid) X(Softplus, softplus) X(Max, max) X(Min, min) X(Where, where)       \
+    X(Lt, lt) X(Le, le) X(Gt, gt) X(Ge, ge)
+#define SYMACT_FUNCTION_OPS(X) SYMACT_CONSTANT_OPS(X) SYMACT_CALL_OPS(X)

@@ -1,0 +1,31 @@
+// The expression syntax (docs/SYNTAX.md): x, named parameters, numbers, + - * / ^ with unary
+// minus (-x^2 is -(x^2), ^ is right-associative), parentheses, the functions of ops.hpp,
+// comparisons only as the condition of where(c, a, b), constants pi and e.
+#pragma once
+#include <functional>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "symact/codegen/graph.hpp"
+
+namespace symact::codegen {
+
+struct ParseOptions {
+    // Extra callable names (the activation catalog): returns the expansion of name(args), or
+    // nullopt if `name` is not one of them. `names` lists them, for "did you mean" hints.
+    std::function<std::optional<Expr>(Graph&, std::string_view name, std::span<const Expr> args)>
+        extra_function;
+    std::function<int(std::string_view name)> extra_arity;  // -1: not an extra function
+    std::vector<std::string_view> extra_names;
+    bool wildcards = false;  // accept ?name (rewrite-rule patterns)
+};
+
+// Parses `text` into `g`. Throws symact::error with the position of the first problem.
+Expr parse(Graph& g, std::string_view text, const ParseOptions& opts = {});
+
+// The function names the syntax knows (for help texts and suggestions).
+std::vector<std::string_view> function_names();
+
+}  // namespace symact::codegen

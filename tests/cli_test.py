@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the symact CLI: output shapes, exit codes, error messages."""
+import json
+import subprocess
+import sys
+
+SYMACT = sys.argv[1]
+failures = []
+count = 0
+
+
+def run(*args):
+    p = subprocess.run([SYMACT, *args], capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(name, cond, detail=''):
+    global count
+    count += 1
+    if not cond:
+        failures.append('%s %s' % (name, detail))
+
+
+# eval --json: values, derivatives scaled by dy, parameter gradient sums
+rc, out, err = run('eval', '--at=-1,0,2', '--dy=1,2,3', '--param=a=0.5', '--grad', '--json', '--',
+                   'where(x > 0, x, a*x)')
+check('eval rc', rc == 0, err)
+j = json.loads(out)
+check('eval f', j['f'] == [-0.5, 0, 2], out)
+check('eval df_dx = dy*f\'', j['df_dx'] == [0.5, 1.0, 3.0], out)
+check('eval df_da', j['df_dparam'] == {'a': [-1.0, 0.0, 0.0]}, out)
+check('eval dparam sum', j['dparam'] == {'a': -1.0}, out)
+
+# non-finite values as strings
+rc, out, err = run('eval', '--at=0,-1', '--json', '--grad', '--', 'log(x)')
+j = json.loads(out)
+check('eval -inf', j['f'][0] == '-inf', out)
+check('eval nan', j['f'][1] == 'nan', out)
+check('eval inf derivative', j['df_dx'][0] == 'inf', out)
+
+# f32 prints float32 values
+rc, out, err = run('eval', '--dtype=f32', '--at=0.1', '--json', '--', 'x')
+check('eval f32', json.loads(out)['f'] == [0.1], out)
+
+# table output
+rc, out, err = run('eval', '--at=1', '--grad', 'x^2')
+check('eval table', rc == 0 and out.splitlines()[0] == 'x\tf\tdf/dx' and out.splitlines()[1] == '1\t1\t2', out)
+
+# diff
+rc, out, err = run('diff', '--', 'x*tanh(softplus(x))')
+check('diff mish', rc == 0 and out.strip() == 'tanh(softplus(x)) + x*sech2(softplus(x))*sigmoid(x)', out + err)
+rc, out, err = run('diff', '--wrt=alpha', '--', 'where(x > 0, x, alpha*(exp(x) - 1))')
+check('diff wrt param', out.strip() == 'where(x > 0, 0, expm1(x))', out + err)
+rc, out, err = run('diff', '--', '-x^2')
+check('diff negative-leading expr after --', rc == 0 and out.strip() == '-2*x', out + err)
+
+# errors: exit status 2, message on stderr with a caret
+rc, out, err = run('eval', '--at=1', '--', 'softpluss(x)')
+check('unknown function rc', rc == 2, err)
+check('unknown function message', "unknown function 'softpluss', did you mean 'softplus'?" in err, err)
+check('caret line', err.rstrip().endswith('^'), err)
+check('nothing on stdout on error', out == '', out)
+for args, text in [
+    (('eval', '--', 'x'), 'no points given'),
+    (('eval', '--at=1,zz', 'x'), "'zz' is not a number"),
+    (('eval', '--at=1', '--dy=1,2', 'x'), '--dy has 2 values but --at has 1 points'),
+    (('eval', '--at=1', 'alpha*x'), "parameter 'alpha' has no value"),
+    (('eval', '--at=1', '--param=beta=2', 'alpha*x'), 'not a parameter of the expression'),
+    (('eval', '--at=1', '--engine=gpu', 'x'), "unknown engine 'gpu'"),
+    (('eval', '--at=1', '--dtype=f16', 'x'), "unknown dtype 'f16'"),
+    (('eval', '--at=1', '--frobnicate', 'x'), "unknown option '--frobnicate'"),
+    (('eval', '--at=1', '-x'), "unknown option '-x'"),
+    (('eval', '--at=1', ''), 'empty expression'),
+    (('diff', '--wrt=beta', 'alpha*x'), "'beta' is not a parameter"),
+    (('diff',), 'no expression given'),
+    (('frob',), "unknown command 'frob'"),
+    ((), 'usage: symact'),
+]:
+    rc, out, err = run(*args)
+    check('error %r' % (args,), rc == 2 and text in err, 'rc=%d err=%r' % (rc, err))
+
+# help
+for args in (('--help',), ('eval', '--help'), ('diff', '--help')):
+    rc, out, err = run(*args)
+    check('help %r' % (args,), rc == 0 and 'usage: symact' in out, out + err)
+
+for f in failures:
+    print('FAIL', f)
+print('%d passed, %d failed' % (count - len(failures), len(failures)))
+sys.exit(1 if failures else 0)

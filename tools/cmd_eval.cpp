@@ -1,0 +1,149 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "symact/codegen/eval.hpp"
+#include "symact/codegen/function.hpp"
+#include "symact/error.hpp"
+
+namespace symact::cli {
+
+namespace {
+constexpr const char* help = R"(usage: symact eval [options] [--] EXPR
+
+Evaluates EXPR (and with --grad its derivatives) at the given points.
+
+  --at=X1,X2,...           the points (required)
+  --param=NAME=VALUE[,...] parameter values (repeatable)
+  --grad                   also print df/dx and df/dNAME for each parameter
+  --dy=Y1,Y2,...           upstream gradient (default all ones): df_dx[i] = dy[i]*f'(x[i]),
+                           df_dparam[NAME][i] = dy[i]*df/dNAME(x[i]), dparam[NAME] = its sum
+  --dtype=f64|f32          precision of the evaluation (default f64)
+  --engine=ref             ref: the reference evaluator (scalar libm, each node once)
+  --json                   print {"f":[..], "df_dx":[..], "df_dparam":{..}, "dparam":{..}}
+
+example: symact eval --at=-1,0,1 --grad --param=alpha=1.5 -- 'where(x > 0, x, alpha*expm1(x))'
+)";
+constexpr OptionSpec spec[] = {{"at", true},    {"param", true, true}, {"grad", false},
+                               {"dy", true},    {"dtype", true},       {"engine", true},
+                               {"json", false}, {"help", false}};
+
+template <class T> std::string num(T v) {
+    if (std::isnan(v)) return "\"nan\"";
+    if (std::isinf(v)) return v > 0 ? "\"inf\"" : "\"-inf\"";
+    return fmt::format("{}", v);  // shortest text that reads back to the same T
+}
+
+template <class T> std::string plain(T v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    return fmt::format("{}", v);
+}
+
+struct Request {
+    std::vector<double> at, dy;
+    codegen::ParamValues params;
+    bool grad = false, json = false;
+};
+
+template <class T>
+int run(codegen::Function& fn, const Request& rq) {
+    std::vector<codegen::Expr> roots{fn.f()};
+    if (rq.grad) {
+        roots.push_back(fn.derivative("x"));
+        for (const auto& p : fn.params()) roots.push_back(fn.derivative(p));
+    }
+    std::vector<T> xs(rq.at.begin(), rq.at.end());
+    auto vals = codegen::evaluate<T>(roots, xs, rq.params);
+    std::size_t n = xs.size();
+    // Scale the derivatives by dy in T, as a kernel's backward pass would.
+    for (std::size_t r = 1; r < vals.size(); ++r)
+        for (std::size_t i = 0; i < n; ++i) vals[r][i] = static_cast<T>(rq.dy[i]) * vals[r][i];
+    const auto& params = fn.params();
+    auto sum = [&](std::size_t r) {
+        double s = 0;
+        for (T v : vals[r]) s += static_cast<double>(v);
+        return static_cast<T>(s);
+    };
+    if (rq.json) {
+        auto list = [&](const std::vector<T>& v) {
+            std::string s = "[";
+            for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + num(v[i]);
+            return s + "]";
+        };
+        std::string out = "{\"f\": " + list(vals[0]);
+        if (rq.grad) {
+            out += ", \"df_dx\": " + list(vals[1]) + ", \"df_dparam\": {";
+            for (std::size_t k = 0; k < params.size(); ++k)
+                out += fmt::format("{}\"{}\": {}", k ? ", " : "", params[k], list(vals[2 + k]));
+            out += "}, \"dparam\": {";
+            for (std::size_t k = 0; k < params.size(); ++k)
+                out += fmt::format("{}\"{}\": {}", k ? ", " : "", params[k], num(sum(2 + k)));
+            out += "}";
+        }
+        fmt::print("{}}}\n", out);
+        return 0;
+    }
+    std::vector<std::string> head{"x", "f"};
+    if (rq.grad) {
+        head.push_back("df/dx");
+        for (const auto& p : params) head.push_back("df/d" + p);
+    }
+    fmt::print("{}\n", fmt::join(head, "\t"));
+    for (std::size_t i = 0; i < n; ++i) {
+        std::vector<std::string> row{plain(xs[i])};
+        for (const auto& v : vals) row.push_back(plain(v[i]));
+        fmt::print("{}\n", fmt::join(row, "\t"));
+    }
+    if (rq.grad)
+        for (std::size_t k = 0; k < params.size(); ++k)
+            fmt::print("sum df/d{} = {}\n", params[k], plain(sum(2 + k)));
+    return 0;
+}
+}  // namespace
+
+int cmd_eval(std::span<char*> argv) {
+    Args a(argv, spec, "eval");
+    if (a.flag("help")) {
+        std::fputs(help, stdout);
+        return 0;
+    }
+    if (a.positional().size() != 1)
+        throw error(a.positional().empty() ? "eval: no expression given (see symact eval --help)"
+                                           : "eval: give one expression (quote it if it has spaces)");
+    std::string engine = a.get("engine").value_or("ref");
+    if (engine != "ref")
+        throw error(fmt::format("eval: unknown engine '{}' (available: ref)", engine));
+    std::string dtype = a.get("dtype").value_or("f64");
+    if (dtype != "f64" && dtype != "f32")
+        throw error(fmt::format("eval: unknown dtype '{}' (f64 or f32)", dtype));
+    if (!a.get("at")) throw error("eval: no points given; use --at=X1,X2,...");
+
+    Request rq;
+    rq.at = parse_list(*a.get("at"), "at");
+    rq.grad = a.flag("grad");
+    rq.json = a.flag("json");
+    rq.dy = a.get("dy") ? parse_list(*a.get("dy"), "dy") : std::vector<double>(rq.at.size(), 1.0);
+    if (rq.dy.size() != rq.at.size())
+        throw error(fmt::format("eval: --dy has {} values but --at has {} points", rq.dy.size(),
+                                rq.at.size()));
+    for (const auto& text : a.all("param"))
+        for (auto& [k, v] : parse_assignments(text, "param")) rq.params[k] = v;
+
+    codegen::Function fn(a.positional()[0]);
+    for (const auto& [k, v] : rq.params)
+        if (std::find(fn.params().begin(), fn.params().end(), k) == fn.params().end())
+            throw error(fn.params().empty()
+                            ? fmt::format("eval: --param {}: the expression has no parameters", k)
+                            : fmt::format("eval: --param {}: not a parameter of the expression "
+                                          "(its parameters: {})", k, fmt::join(fn.params(), ", ")));
+    return dtype == "f32" ? run<float>(fn, rq) : run<double>(fn, rq);
+}
+
+}  // namespace symact::cli
