@@ -153,13 +153,12 @@ Expr Graph::add(std::span<const Expr> terms) {
         else
             flat.push_back(t);
     }
-    Number c(0);
+    std::vector<Number> consts;
     std::vector<std::pair<std::uint32_t, Number>> groups;  // rest -> coefficient, in order
     std::unordered_map<std::uint32_t, std::size_t> index;
-    std::vector<Expr> unfolded;
     for (Expr t : flat) {
         if (t.is_const()) {
-            if (auto s = codegen::add(c, t.number())) c = *s; else unfolded.push_back(t);
+            if (!t.number().is_zero()) consts.push_back(t.number());
             continue;
         }
         Number coeff(1);
@@ -180,7 +179,7 @@ Expr Graph::add(std::span<const Expr> terms) {
         } else if (auto s = codegen::add(groups[it->second].second, coeff)) {
             groups[it->second].second = *s;
         } else {
-            unfolded.push_back(t);
+            throw error("constant arithmetic overflows: a coefficient is not a finite double");
         }
     }
     std::vector<std::uint32_t> out;
@@ -188,8 +187,11 @@ Expr Graph::add(std::span<const Expr> terms) {
         if (coeff.is_zero()) continue;
         out.push_back(coeff.is_one() ? rest : mul(constant(coeff), Expr{this, rest}).id);
     }
-    for (Expr u : unfolded) out.push_back(u.id);
-    if (!c.is_zero()) out.push_back(constant(c).id);
+    if (auto c = sum_of(consts)) {
+        if (!c->is_zero()) out.push_back(constant(*c).id);
+    } else {
+        throw error("constant arithmetic overflows: a sum of constants is not a finite double");
+    }
     // A term may itself have become a sum (c*(a+b) stays a product, but guard anyway).
     if (out.empty()) return constant(0);
     if (out.size() == 1) return {this, out[0]};
@@ -200,7 +202,7 @@ Expr Graph::add(std::span<const Expr> terms) {
 // ---- products: flatten, fold constants, combine powers of one base --------------------
 Expr Graph::mul(std::span<const Expr> factors) {
     std::vector<Expr> work(factors.begin(), factors.end());
-    Number c(1);
+    std::vector<Number> consts;
     std::vector<std::pair<std::uint32_t, std::vector<Expr>>> groups;  // base -> exponents
     std::unordered_map<std::uint32_t, std::size_t> index;
     std::vector<std::uint32_t> out;
@@ -211,7 +213,8 @@ Expr Graph::mul(std::span<const Expr> factors) {
             continue;
         }
         if (f.is_const()) {
-            if (auto p = codegen::mul(c, f.number())) c = *p; else out.push_back(f.id);
+            if (f.number().is_zero()) return constant(0);  // 0 * anything: the symbolic zero
+            if (!f.number().is_one()) consts.push_back(f.number());
             continue;
         }
         Expr base = f, e = constant(1);
@@ -220,28 +223,28 @@ Expr Graph::mul(std::span<const Expr> factors) {
         if (fresh) groups.push_back({base.id, {}});
         groups[it->second].second.push_back(e);
     }
-    if (c.is_zero()) return constant(0);  // 0 * anything: the symbolic zero
     for (auto& [base, exps] : groups) {
         Expr e = exps.size() == 1 ? exps[0] : add(exps);
         Expr p = pow({this, base}, e);
-        if (p.is_const()) {
-            if (auto q = codegen::mul(c, p.number())) { c = *q; continue; }
-        }
-        if (p.op() == Op::Mul) {  // pow distributed over a product
-            for (auto id : p.arg_ids()) {
-                Expr a{this, id};
-                if (a.is_const()) {
-                    if (auto q = codegen::mul(c, a.number())) { c = *q; continue; }
-                }
+        // pow may give a constant, or a product when it distributes over one
+        std::span<const std::uint32_t> parts = p.op() == Op::Mul ? p.arg_ids() : std::span(&p.id, 1);
+        for (auto id : parts) {
+            Expr a{this, id};
+            if (!a.is_const()) {
                 out.push_back(id);
+            } else if (a.number().is_zero()) {
+                return constant(0);
+            } else if (!a.number().is_one()) {
+                consts.push_back(a.number());
             }
-            continue;
         }
-        out.push_back(p.id);
     }
-    if (c.is_zero()) return constant(0);
     std::sort(out.begin(), out.end(), [this](auto a, auto b) { return less(a, b); });
-    if (!c.is_one() || out.empty()) out.insert(out.begin(), constant(c).id);
+    if (auto c = product_of(consts)) {
+        if (!c->is_one() || out.empty()) out.insert(out.begin(), constant(*c).id);
+    } else {
+        throw error("constant arithmetic overflows or underflows: a product of constants is not a finite, nonzero double");
+    }
     if (out.size() == 1) return {this, out[0]};
     return intern(Node(Op::Mul), out);
 }
@@ -268,9 +271,15 @@ Expr Graph::pow(Expr base, Expr e) {
         }
         if (n == Number::rational(1, 2)) return apply(Op::Sqrt, std::span(&base, 1));
         if (n == Number::rational(-1, 2)) return pow(apply(Op::Sqrt, std::span(&base, 1)), constant(-1));
-        if (base.is_const() && base.number().is_zero() && !n.is_negative()) return constant(0);
+        if (base.is_const() && base.number().is_zero()) {
+            if (n.is_negative()) throw error("division by zero: 0 to a negative power");
+            return constant(0);
+        }
     }
     if (base.is_number(1)) return constant(1);
+    if (base.is_number(0))  // (a constant exponent was handled above)
+        throw error("0^u with a non-constant exponent is not supported (0 for u > 0, inf for u < 0; "
+                    "its derivative is undefined)");
     if (base.op() == Op::E) return apply(Op::Exp, std::span(&e, 1));
     Node n(Op::Pow);
     std::uint32_t a[] = {base.id, e.id};

@@ -31,9 +31,45 @@ Number Number::rational(std::int64_t num, std::int64_t den) {
     return r;
 }
 
+std::optional<Number> Number::from_decimal(std::string_view digits, long long exp10) {
+    // digits * 10^exp10, exact when it has at most max_exact_digits significant digits and
+    // fits in 64 bits; longer literals are doubles (so a printed double reads back as one).
+    std::size_t first = digits.find_first_not_of('0');
+    if (first == std::string_view::npos) return Number(0);
+    digits.remove_prefix(first);
+    while (!digits.empty() && digits.back() == '0') digits.remove_suffix(1), ++exp10;
+    // integers are exact whenever they fit; fractions up to max_exact_digits digits
+    if ((exp10 < 0 && digits.size() > max_exact_digits) || exp10 > 18 || exp10 < -18 ||
+        static_cast<long long>(digits.size()) + (exp10 > 0 ? exp10 : 0) > 19)
+        return std::nullopt;
+    __int128 m = 0, p = 1;
+    for (char c : digits) m = m * 10 + (c - '0');
+    for (long long k = 0; k < (exp10 < 0 ? -exp10 : exp10); ++k) p *= 10;
+    if (exp10 >= 0) m *= p;
+    if (m > INT64_MAX) return std::nullopt;
+    return exp10 >= 0 ? Number(static_cast<std::int64_t>(m))
+                      : rational(static_cast<std::int64_t>(m), static_cast<std::int64_t>(p));
+}
+
 Number Number::real(double v) {
     // Integers that doubles hold exactly become exact: 2.0 and 2 are one constant.
-    if (v == std::trunc(v) && std::fabs(v) < 0x1p53) return Number(static_cast<std::int64_t>(v));
+    if (v == std::trunc(v) && std::fabs(v) < 0x1p63) return Number(static_cast<std::int64_t>(v));
+    // So does a double whose shortest decimal form is short (0.5, 0.1): one value, one node.
+    if (std::isfinite(v)) {
+        std::string s = fmt::format("{}", std::fabs(v));  // shortest round-trip digits
+        auto e = s.find('e');
+        long long exp10 = e == std::string::npos ? 0 : std::stoll(s.substr(e + 1));
+        std::string digits;
+        bool after_point = false;
+        for (char c : s.substr(0, e)) {
+            if (c == '.') { after_point = true; continue; }
+            digits += c;
+            if (after_point) --exp10;
+        }
+        bool neg = v < 0;
+        if (auto r = from_decimal(digits, exp10); r && r->to_double() == std::fabs(v))
+            return neg ? r->neg() : *r;
+    }
     Number r;
     r.exact_ = false;
     r.value_ = v;
@@ -77,6 +113,35 @@ std::optional<Number> mul(const Number& a, const Number& b) {
             return Number::rational(n, d);
     }
     return finite(a.to_double() * b.to_double());
+}
+
+namespace {
+template <class Exact, class Approx>
+std::optional<Number> fold_all(std::span<const Number> xs, Number unit, Exact exact, Approx approx) {
+    std::optional<Number> r = unit;
+    for (const Number& x : xs) {
+        r = exact(*r, x);
+        if (!r || !r->is_exact()) break;
+    }
+    if (r && r->is_exact()) return r;
+    // Not exact: the order must not matter (1e308 * 3 / 5e19 is finite), so use long double.
+    long double v = unit.to_double();
+    for (const Number& x : xs) v = approx(v, static_cast<long double>(x.to_double()));
+    double d = static_cast<double>(v);
+    if (!std::isfinite(d)) return std::nullopt;
+    if (d == 0 && v != 0) return std::nullopt;  // underflow: not a value to fold into
+    return Number::real(d);
+}
+}  // namespace
+
+std::optional<Number> sum_of(std::span<const Number> xs) {
+    return fold_all(xs, Number(0), [](const Number& a, const Number& b) { return add(a, b); },
+                    [](long double a, long double b) { return a + b; });
+}
+
+std::optional<Number> product_of(std::span<const Number> xs) {
+    return fold_all(xs, Number(1), [](const Number& a, const Number& b) { return mul(a, b); },
+                    [](long double a, long double b) { return a * b; });
 }
 
 Number Number::neg() const {
@@ -131,7 +196,7 @@ std::optional<Number> Number::pow(const Number& e) const {
         return r;
     }
     double v = std::pow(to_double(), e.to_double());
-    if (!std::isfinite(v)) return std::nullopt;
+    if (!std::isfinite(v) || (v == 0 && !is_zero())) return std::nullopt;  // stays symbolic
     return real(v);
 }
 
@@ -162,6 +227,7 @@ std::optional<std::string> Number::decimal() const {
     while (q % 5 == 0) q /= 5, ++fives;
     if (q != 1) return std::nullopt;
     int k = std::max(twos, fives);
+    if (k > 18) return std::nullopt;  // from_decimal would not read it back exactly
     __int128 scaled = static_cast<__int128>(num_);
     for (int i = 0; i < k; ++i) scaled *= 10;
     scaled /= den_;
@@ -169,6 +235,8 @@ std::optional<std::string> Number::decimal() const {
     unsigned __int128 m = neg ? -scaled : scaled;
     std::string digits;
     do { digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(m % 10))); m /= 10; } while (m);
+    // beyond max_exact_digits significant digits a decimal would read back as a double
+    if (digits.size() > max_exact_digits) return std::nullopt;
     while (static_cast<int>(digits.size()) <= k) digits.insert(digits.begin(), '0');
     digits.insert(digits.end() - k, '.');
     return (neg ? "-" : "") + digits;

@@ -170,24 +170,39 @@ private:
     };
 
     // ---- grammar
+    // Errors from the graph's constructors (overflowing constants) get the position of the
+    // operator being built.
+    template <class F> Expr at(const Token& t, F&& build) {
+        try {
+            return build();
+        } catch (const error& e) {
+            if (e.position() != error::npos) throw;
+            fail(e.message(), t);
+        }
+    }
+
     Expr expr() {
+        Token first = peek();
         std::vector<Expr> terms{term()};
         while (peek().kind == Tok::Plus || peek().kind == Tok::Minus) {
             bool minus = take().kind == Tok::Minus;
             Expr t = term();
             terms.push_back(minus ? g_.neg(t) : t);
         }
-        return terms.size() == 1 ? terms[0] : g_.add(terms);
+        return terms.size() == 1 ? terms[0] : at(first, [&] { return g_.add(terms); });
     }
 
     Expr term() {
+        Token first = peek();
         std::vector<Expr> factors{unary()};
         while (peek().kind == Tok::Star || peek().kind == Tok::Slash) {
-            bool divide = take().kind == Tok::Slash;
+            Token op = take();
+            bool divide = op.kind == Tok::Slash;
             Expr f = unary();
+            if (divide && f.is_number(0)) fail("division by zero: the divisor is 0", op);
             factors.push_back(divide ? g_.pow(f, g_.constant(-1)) : f);
         }
-        return factors.size() == 1 ? factors[0] : g_.mul(factors);
+        return factors.size() == 1 ? factors[0] : at(first, [&] { return g_.mul(factors); });
     }
 
     Expr unary() {
@@ -195,7 +210,7 @@ private:
             Depth guard(*this, peek());
             bool minus = take().kind == Tok::Minus;
             Expr u = unary();
-            return minus ? g_.neg(u) : u;
+            return minus ? at(toks_[at_ - 1], [&] { return g_.neg(u); }) : u;
         }
         return power();
     }
@@ -203,10 +218,10 @@ private:
     Expr power() {
         Expr base = atom();
         if (peek().kind == Tok::Caret) {
-            take();
+            Token caret = take();
             Depth guard(*this, peek());
             Expr e = unary();  // right-associative; 2^-x allowed
-            return g_.pow(base, e);
+            return at(caret, [&] { return g_.pow(base, e); });
         }
         return base;
     }
@@ -229,23 +244,13 @@ private:
             if (errno == ERANGE || e > 100000 || e < -100000) e = e < 0 ? -100000 : 100000;
             exp10 += e;
         }
-        digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size()));
-        while (!digits.empty() && digits.back() == '0' && exp10 < 0) digits.pop_back(), ++exp10;
-        if (digits.empty()) return g_.constant(0);
-        while (!digits.empty() && digits.back() == '0') digits.pop_back(), ++exp10;
-        if (digits.size() <= 18 && exp10 >= -18 && exp10 <= 18 &&
-            static_cast<long long>(digits.size()) + exp10 <= 18) {
-            std::int64_t m = std::stoll(digits), p = 1;
-            for (long long k = 0; k < (exp10 < 0 ? -exp10 : exp10); ++k) p *= 10;
-            return g_.constant(exp10 >= 0 ? Number(m * p) : Number::rational(m, p));
-        }
+        if (auto exact = Number::from_decimal(digits, exp10)) return g_.constant(*exact);
         errno = 0;
         double v = std::strtod(lit.c_str(), nullptr);
-        if (!std::isfinite(v) || errno == ERANGE) {
-            if (v == 0 || std::fabs(v) < 1e-300)
-                fail(fmt::format("number {} is too small: it underflows to zero", quote(t)), t);
+        if (std::isinf(v))
             fail(fmt::format("number {} is out of range (larger than the largest double)", quote(t)), t);
-        }
+        if (v == 0)  // nonzero digits (an exact zero returned above)
+            fail(fmt::format("number {} is too small: it underflows to zero", quote(t)), t);
         return g_.constant(Number::real(v));
     }
 
@@ -327,11 +332,16 @@ private:
         }
         take();
         int arity = op != Op::Const ? op_arity(op) : extra;
-        if (static_cast<int>(args.size()) != arity)
-            fail(fmt::format("{} takes {} argument{}, got {}", name, arity, arity == 1 ? "" : "s",
-                             args.size()), t);
-        if (op == Op::Const) return *o_.extra_function(g_, name, args);
-        return g_.apply(op, args);
+        // extra functions (catalog entries): trailing parameter arguments are optional
+        int n = static_cast<int>(args.size());
+        if (op == Op::Const ? (n < 1 || n > arity) : n != arity)
+            fail(op == Op::Const && arity > 1
+                     ? fmt::format("{} takes 1 to {} arguments, got {}", name, arity, args.size())
+                     : fmt::format("{} takes {} argument{}, got {}", name, arity, arity == 1 ? "" : "s",
+                                   args.size()),
+                 t);
+        if (op == Op::Const) return at(t, [&] { return *o_.extra_function(g_, name, args); });
+        return at(t, [&] { return g_.apply(op, args); });
     }
 
     Expr condition(const Token& fn) {

@@ -62,20 +62,17 @@ Piece product(Number c, const std::vector<Expr>& factors) {
         std::string d = fmt::format("{}", fmt::join(den, "*"));
         text += den.size() > 1 ? fmt::format("/({})", d) : fmt::format("/{}", d);
     }
-    if (negative) return {fmt::format("-{}", text), Unary};
+    // -x is a unary minus; -x*y parses as (-x)*y: a product, so it needs () after ^
+    if (negative) return {fmt::format("-{}", text), num.size() == 1 && den.empty() ? Unary : Product};
     return {text, Product};
 }
 
 Piece sum(Expr e) {
     // Terms in canonical order, the constant last, and a positive term first if any.
-    std::vector<Expr> terms;
-    Expr constant{};
-    bool has_const = false;
-    for (std::size_t i = 0; i < e.nargs(); ++i) {
-        if (e.arg(i).is_const()) constant = e.arg(i), has_const = true;
-        else terms.push_back(e.arg(i));
-    }
-    if (has_const) terms.push_back(constant);
+    std::vector<Expr> terms, constants;
+    for (std::size_t i = 0; i < e.nargs(); ++i)
+        (e.arg(i).is_const() ? constants : terms).push_back(e.arg(i));
+    terms.insert(terms.end(), constants.begin(), constants.end());
     auto is_neg = [](Expr t) {
         if (t.is_const()) return t.number().is_negative();
         return t.op() == Op::Mul && t.arg(0).is_const() && t.arg(0).number().is_negative();

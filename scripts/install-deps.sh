@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build python3 python3-numpy
   libboost1.81-dev libfmt-dev doctest-dev libbenchmark-dev
   llvm-19-dev clang-19 libclang-rt-19-dev
+  nlohmann-json3-dev
 )
 # Extra groups: "bench" adds the peers measured in bench/ (oneDNN, muparser).
 if [[ " $* " == *" bench "* ]]; then packages+=(libdnnl-dev libmuparser-dev); fi

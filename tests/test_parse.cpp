@@ -55,6 +55,16 @@ TEST_CASE("parse errors say what and where, with a caret under the position") {
     CHECK(test::parse_error("1e999999*x").starts_with("number '1e999999' is out of range"));
     CHECK(test::parse_error("1e-999999*x").starts_with("number '1e-999999' is too small"));
     CHECK(test::parse_error("x + \xc3\xa9").starts_with("unexpected non-ASCII character"));
+    CHECK(test::parse_error("tanh(x/0e1)") == "division by zero: the divisor is 0 (at column 7)\n  tanh(x/0e1)\n        ^");
+    CHECK(test::parse_error("x/(1 - 1)").starts_with("division by zero: the divisor is 0 (at column 2)"));
+    CHECK(test::parse_error("0^-2*x").starts_with("division by zero: 0 to a negative power (at column 2)"));
+    CHECK(test::parse_error("1e308 + 1e308 + x").starts_with("constant arithmetic overflows"));
+    CHECK(test::parse_error("1e8*1e308*x") ==
+          "constant arithmetic overflows or underflows: a product of constants is not a finite, nonzero "
+          "double (at column 1)\n"
+          "  1e8*1e308*x\n  ^");
+    CHECK(test::parse_error("0^-x").starts_with("0^u with a non-constant exponent is not supported"));
+    CHECK(test::parse_error("pow(0, q)").starts_with("0^u with a non-constant exponent is not supported"));
 }
 
 TEST_CASE("a long input's error shows a window around the position") {
@@ -79,7 +89,9 @@ TEST_CASE("printing parses back to the same node") {
         "x*tanh(softplus(x))", "-x^2", "(-x)^3", "x^(1/3)", "x^-2", "2^-x", "x/(1 + x)",
         "-(x + 1)/(2*x)", "a - (b + x)", "1.0507009873554805*x", "x^(2*a)", "1/(x*a)",
         "where(x <= -1, -1, where(x >= 1, 1, x))", "max(0, x) - min(x, 1/3)", "x*e^(-x/3)",
-        "0.044715*x^3 - 1e-30*x", "-1/3*x", "x^(-1/3)", "(x^a)^b", "sqrt(2)*x/sqrt(pi)"};
+        "0.044715*x^3 - 1e-30*x", "-1/3*x", "x^(-1/3)", "(x^a)^b", "sqrt(2)*x/sqrt(pi)",
+        "x^-2^-(beta*x)", "2^(-x/3)", "2.5*x*8735548019817042", "1.308*108145.308*1081453*x",
+        "1.050-70098735548049363", "x/1e308", "1e-320*x", "2^2^330 - 072e-50^-9.3", "0.2^22*x", "9223372036854775807*x", "9223372036854775808*x"};
     for (const char* s : exprs) {
         Graph g;
         Expr e = parse(g, s);

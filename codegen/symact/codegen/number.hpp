@@ -4,7 +4,9 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 namespace symact::codegen {
 
@@ -13,7 +15,11 @@ public:
     constexpr Number() = default;
     constexpr Number(std::int64_t n) : num_(n) {}  // NOLINT: integers convert implicitly
     static Number rational(std::int64_t num, std::int64_t den);  // den != 0
-    static Number real(double v);  // kept as a double; exact if v is a small dyadic integer
+    static Number real(double v);  // a double, exact if its shortest decimal form is short
+    // digits * 10^exp10 (digits: decimal digits, no sign or point), exact when it has at
+    // most max_exact_digits significant digits and fits; nullopt otherwise.
+    static std::optional<Number> from_decimal(std::string_view digits, long long exp10);
+    static constexpr std::size_t max_exact_digits = 15;
 
     bool is_exact() const { return exact_; }
     bool is_integer() const { return exact_ && den_ == 1; }
@@ -57,5 +63,9 @@ private:
 
 std::optional<Number> add(const Number& a, const Number& b);
 std::optional<Number> mul(const Number& a, const Number& b);
+// One constant for a whole list: exact while possible, else rounded once from long double
+// (so the order of the operands does not matter); nullopt if not finite.
+std::optional<Number> sum_of(std::span<const Number> xs);
+std::optional<Number> product_of(std::span<const Number> xs);
 
 }  // namespace symact::codegen

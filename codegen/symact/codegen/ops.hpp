@@ -6,6 +6,9 @@
 //                               Generic: the same text builds runtime Exprs and DSL types.
 //   ref<T>(args..)              reference numerics in T = float or double (scalar libm), the
 //                               baseline every fast path is tested against
+//   eval<V>(args..)             the fast numerics, generic over a backend value V (float,
+//                               double, an LLVM IR value, C++ source, an op counter): the
+//                               branch-free approximations of symact::math; what kernels run
 //   fold(Number..) (optional)   exact constant folding (exp(0) = 1)
 //   parity (optional)           +1 even (f(-u) = f(u)), -1 odd (f(-u) = -f(u)): the graph
 //                               keeps one sign of the argument, so f(x) and f(-x) share a node
@@ -19,6 +22,12 @@
 #include <numbers>
 #include <optional>
 #include <string_view>
+
+#include <symact/math/all.hpp>
+
+namespace symact::math {
+template <class V> V pow(V x, V y);  // math/pow.hpp (declared here so ops.hpp compiles first)
+}
 
 #include "symact/codegen/literal.hpp"
 #include "symact/codegen/number.hpp"
@@ -34,11 +43,13 @@ struct Pi {
     static constexpr std::string_view name = "pi";
     static constexpr int arity = 0;
     template <class T> static T ref() { return std::numbers::pi_v<T>; }
+    template <class V> static V eval() { return math::K<V>(std::numbers::pi_v<math::scalar_t<V>>); }
 };
 struct E {
     static constexpr std::string_view name = "e";
     static constexpr int arity = 0;
     template <class T> static T ref() { return std::numbers::e_v<T>; }
+    template <class V> static V eval() { return math::K<V>(std::numbers::e_v<math::scalar_t<V>>); }
 };
 
 // ---- power ------------------------------------------------------------------------------
@@ -51,6 +62,8 @@ struct Pow {
         return b * pow(a, b - lit<1>) * da + f * log(a) * db;
     }
     template <class T> static T ref(T a, T b) { return std::pow(a, b); }
+    // (constant exponents are lowered to multiplications and sqrt; see lower.hpp)
+    template <class V> static V eval(V a, V b) { return math::pow(a, b); }
 };
 
 // ---- elementary functions ---------------------------------------------------------------
@@ -59,6 +72,7 @@ struct Exp {
     static constexpr int arity = 1;
     static constexpr auto deriv(auto, auto du, auto f) { return f * du; }
     template <class T> static T ref(T u) { return std::exp(u); }
+    template <class V> static V eval(V u) { return math::exp(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(1);
         return std::nullopt;
@@ -69,6 +83,7 @@ struct Log {
     static constexpr int arity = 1;
     static constexpr auto deriv(auto u, auto du, auto) { return du / u; }
     template <class T> static T ref(T u) { return std::log(u); }
+    template <class V> static V eval(V u) { return math::log(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_one()) return codegen::Number(0);
         return std::nullopt;
@@ -79,6 +94,7 @@ struct Log1p {
     static constexpr int arity = 1;
     static constexpr auto deriv(auto u, auto du, auto) { return du / (lit<1> + u); }
     template <class T> static T ref(T u) { return std::log1p(u); }
+    template <class V> static V eval(V u) { return math::log1p(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -90,6 +106,7 @@ struct Expm1 {
     // exp(u), not f + 1: f + 1 cancels to 0 for u < -17 in float32.
     static constexpr auto deriv(auto u, auto du, auto) { return exp(u) * du; }
     template <class T> static T ref(T u) { return std::expm1(u); }
+    template <class V> static V eval(V u) { return math::expm1(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -100,6 +117,7 @@ struct Sqrt {
     static constexpr int arity = 1;
     static constexpr auto deriv(auto, auto du, auto f) { return du / (lit<2> * f); }  // +inf at 0
     template <class T> static T ref(T u) { return std::sqrt(u); }
+    template <class V> static V eval(V u) { return math::sqrt(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_negative()) return std::nullopt;
         if (auto r = u.pow(codegen::Number::rational(1, 2)); r && r->is_exact()) return r;
@@ -112,6 +130,10 @@ struct Sign {
     static constexpr int parity = -1;
     static constexpr auto deriv(auto, auto, auto) { return lit<0>; }
     template <class T> static T ref(T u) { return u > 0 ? T(1) : u < 0 ? T(-1) : u; }  // 0, NaN kept
+    template <class V> static V eval(V u) {
+        using S = math::scalar_t<V>;
+        return math::select(u > S(0), math::K<V>(1), math::select(u < S(0), math::K<V>(-1), u));
+    }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         return codegen::Number(u.is_zero() ? 0 : u.is_negative() ? -1 : 1);
     }
@@ -122,6 +144,7 @@ struct Abs {
     static constexpr int parity = 1;
     static constexpr auto deriv(auto u, auto du, auto) { return sign(u) * du; }  // abs'(0) = 0
     template <class T> static T ref(T u) { return std::fabs(u); }
+    template <class V> static V eval(V u) { return math::abs(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         return u.is_negative() ? u.neg() : u;
     }
@@ -133,6 +156,7 @@ struct Tanh {
     // sech2, not 1 - f^2: the latter is 0 for u > 9 in float32 (true value 6e-8).
     static constexpr auto deriv(auto u, auto du, auto) { return sech2(u) * du; }
     template <class T> static T ref(T u) { return std::tanh(u); }
+    template <class V> static V eval(V u) { return math::tanh(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -147,6 +171,7 @@ struct Sech2 {  // sech(u)^2 = 1 - tanh(u)^2, from t = exp(-2|u|): accurate in t
         T t = std::exp(T(-2) * std::fabs(u));
         return T(4) * t / ((T(1) + t) * (T(1) + t));
     }
+    template <class V> static V eval(V u) { return math::sech2(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(1);
         return std::nullopt;
@@ -158,6 +183,7 @@ struct Sinh {
     static constexpr int parity = -1;
     static constexpr auto deriv(auto u, auto du, auto) { return cosh(u) * du; }
     template <class T> static T ref(T u) { return std::sinh(u); }
+    template <class V> static V eval(V u) { return math::sinh(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -169,6 +195,7 @@ struct Cosh {
     static constexpr int parity = 1;
     static constexpr auto deriv(auto u, auto du, auto) { return sinh(u) * du; }
     template <class T> static T ref(T u) { return std::cosh(u); }
+    template <class V> static V eval(V u) { return math::cosh(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(1);
         return std::nullopt;
@@ -180,6 +207,7 @@ struct Sin {
     static constexpr int parity = -1;
     static constexpr auto deriv(auto u, auto du, auto) { return cos(u) * du; }
     template <class T> static T ref(T u) { return std::sin(u); }
+    template <class V> static V eval(V u) { return math::sin(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -191,6 +219,7 @@ struct Cos {
     static constexpr int parity = 1;
     static constexpr auto deriv(auto u, auto du, auto) { return -(sin(u) * du); }
     template <class T> static T ref(T u) { return std::cos(u); }
+    template <class V> static V eval(V u) { return math::cos(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(1);
         return std::nullopt;
@@ -202,6 +231,7 @@ struct Atan {
     static constexpr int parity = -1;
     static constexpr auto deriv(auto u, auto du, auto) { return du / (lit<1> + u * u); }
     template <class T> static T ref(T u) { return std::atan(u); }
+    template <class V> static V eval(V u) { return math::atan(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -215,6 +245,7 @@ struct Erf {
         return lit<2> * exp(-(u * u)) / sqrt(make_like<Pi>(u)) * du;
     }
     template <class T> static T ref(T u) { return std::erf(u); }
+    template <class V> static V eval(V u) { return math::erf(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -227,6 +258,7 @@ struct Erfc {
         return lit<-2> * exp(-(u * u)) / sqrt(make_like<Pi>(u)) * du;
     }
     template <class T> static T ref(T u) { return std::erfc(u); }
+    template <class V> static V eval(V u) { return math::erfc(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(1);
         return std::nullopt;
@@ -241,6 +273,7 @@ struct Sigmoid {
         T z = std::exp(-std::fabs(u));  // never overflows
         return u >= 0 ? T(1) / (T(1) + z) : u < 0 ? z / (T(1) + z) : u;
     }
+    template <class V> static V eval(V u) { return math::sigmoid(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number::rational(1, 2);
         return std::nullopt;
@@ -255,6 +288,7 @@ struct Softplus {
         if (std::isnan(u)) return u;
         return std::max(u, T(0)) + std::log1p(std::exp(-std::fabs(u)));
     }
+    template <class V> static V eval(V u) { return math::softplus(u); }
 };
 
 // ---- piecewise --------------------------------------------------------------------------
@@ -267,6 +301,9 @@ struct Max {
     }
     template <class T> static T ref(T a, T b) {
         return std::isnan(a) || std::isnan(b) ? nan_of<T>() : std::max(a, b);
+    }
+    template <class V> static V eval(V a, V b) {  // NaN propagates from either side
+        return math::select(math::is_nan(a), a, math::select(a > b, a, b));
     }
     static std::optional<codegen::Number> fold(const codegen::Number& a, const codegen::Number& b) {
         return a.compare(b) >= 0 ? a : b;
@@ -281,6 +318,9 @@ struct Min {
     template <class T> static T ref(T a, T b) {
         return std::isnan(a) || std::isnan(b) ? nan_of<T>() : std::min(a, b);
     }
+    template <class V> static V eval(V a, V b) {
+        return math::select(math::is_nan(a), a, math::select(a < b, a, b));
+    }
     static std::optional<codegen::Number> fold(const codegen::Number& a, const codegen::Number& b) {
         return a.compare(b) <= 0 ? a : b;
     }
@@ -292,6 +332,7 @@ struct Where {  // where(c, a, b): a select, so the branch not taken never leaks
         return where(c, da, db);  // the selected branch's derivative only
     }
     template <class T> static T ref(T c, T a, T b) { return c != T(0) ? a : b; }
+    template <class M, class V> static V eval(M c, V a, V b) { return math::select(c, a, b); }
 };
 
 // ---- comparisons: only as the condition of where; 1 or 0 -------------------------------
@@ -302,6 +343,7 @@ struct Where {  // where(c, a, b): a select, so the branch not taken never leaks
         static constexpr int arity = 2;                                                     \
         static constexpr bool comparison = true;                                            \
         template <class T> static T ref(T a, T b) { return a OP b ? T(1) : T(0); }          \
+        template <class V> static auto eval(V a, V b) { return a OP b; } /* a mask */        \
         static std::optional<codegen::Number> fold(const codegen::Number& a,                \
                                                    const codegen::Number& b) {              \
             return codegen::Number(a.compare(b) OP 0 ? 1 : 0);                              \

@@ -1,0 +1,131 @@
+// Lowering: computes the outputs of a kernel (f, f', df/dparam, ...) from the DAG with a
+// backend's value type V, each node once. The one place where the fast paths meet the
+// graph: the JIT (V = an LLVM IR value), the C++ emitter (V = source text), an op counter,
+// and plain float/double (tests) all go through lower(). What each op computes comes
+// from ops.hpp (eval); the structural nodes (+, *, powers with constant exponents) are
+// lowered here.
+#pragma once
+#include <cstdlib>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <symact/math/all.hpp>
+
+#include "symact/codegen/eval.hpp"
+#include "symact/codegen/graph.hpp"
+
+namespace symact::codegen {
+
+// What lower() asks the backend for: the leaves.
+//   V x()                          the input element
+//   V param(std::string_view name) a parameter's value (loop-invariant)
+//   V constant(const Number& c)    a constant (lower() passes c; the backend rounds it)
+template <class B, class V>
+concept LoweringLeaves = requires(B b, std::string_view n, const Number& c) {
+    { b.x() } -> std::convertible_to<V>;
+    { b.param(n) } -> std::convertible_to<V>;
+    { b.constant(c) } -> std::convertible_to<V>;
+};
+
+namespace detail {
+
+// x^k for a small integer k by squaring: exact-ish (<= log2(k) roundings), no libm.
+template <class V> V powi(V a, unsigned k) {
+    std::optional<V> r;
+    V s = a;
+    while (k) {
+        if (k & 1) r = r ? *r * s : s;
+        k >>= 1;
+        if (k) s = s * s;
+    }
+    return *r;
+}
+
+inline constexpr unsigned max_powi = 16;  // above: math::pow (fewer roundings)
+
+}  // namespace detail
+
+template <class V, class Leaves>
+    requires LoweringLeaves<Leaves, V>
+std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
+    using M = decltype(std::declval<V>() < std::declval<V>());
+    using S = math::scalar_t<V>;
+    struct Slot {
+        std::optional<V> v;
+        std::optional<M> m;  // comparisons produce masks
+    };
+    std::vector<V> out;
+    if (roots.empty()) return out;
+    Graph& g = *roots[0].g;
+    std::vector<Slot> slot(g.size());
+    auto val = [&](std::uint32_t id) -> const V& { return *slot[id].v; };
+
+    for (std::uint32_t id : topological_order(roots)) {
+        const Node& n = g.node(id);
+        auto args = g.args(id);
+        Slot& s = slot[id];
+        switch (n.op) {
+        case Op::Const: s.v = leaves.constant(n.num); continue;
+        case Op::Var: s.v = leaves.x(); continue;
+        case Op::Param: s.v = leaves.param(g.name(id)); continue;
+        case Op::Add: {
+            V acc = val(args[0]);
+            for (std::size_t i = 1; i < args.size(); ++i) acc = acc + val(args[i]);
+            s.v = acc;
+            continue;
+        }
+        case Op::Mul: {  // factors b^-1 divide: one rounding instead of two
+            std::optional<V> num, den;
+            for (auto a : args) {
+                const Node& f = g.node(a);
+                auto fa = g.args(a);
+                bool recip = f.op == Op::Pow && g.node(fa[1]).op == Op::Const &&
+                             g.node(fa[1]).num.is_minus_one();
+                const V& v = recip ? val(fa[0]) : val(a);
+                auto& acc = recip ? den : num;
+                acc = acc ? *acc * v : v;
+            }
+            if (!num) num = leaves.constant(Number(1));
+            s.v = den ? *num / *den : *num;
+            continue;
+        }
+        case Op::Pow: {
+            const Node& e = g.node(args[1]);
+            const V& a = val(args[0]);
+            if (e.op == Op::Const && e.num.is_integer() &&
+                static_cast<unsigned long>(std::llabs(e.num.num())) <= detail::max_powi) {
+                std::int64_t k = e.num.num();
+                V p = detail::powi(a, static_cast<unsigned>(k < 0 ? -k : k));
+                s.v = k < 0 ? leaves.constant(Number(1)) / p : p;
+            } else {
+                s.v = ops::Pow::eval(a, val(args[1]));
+            }
+            continue;
+        }
+        default: break;
+        }
+        visit_op(n.op, [&](auto o) {
+            using O = decltype(o);
+            if constexpr (std::is_same_v<O, ops::Structural>) {
+                return;
+            } else if constexpr (requires { O::comparison; }) {
+                s.m = O::eval(val(args[0]), val(args[1]));
+            } else if constexpr (std::is_same_v<O, ops::Where>) {
+                s.v = O::eval(*slot[args[0]].m, val(args[1]), val(args[2]));
+            } else if constexpr (O::arity == 0) {
+                s.v = O::template eval<V>();
+            } else if constexpr (O::arity == 1) {
+                s.v = O::eval(val(args[0]));
+            } else if constexpr (O::arity == 2) {
+                s.v = O::eval(val(args[0]), val(args[1]));
+            }
+        });
+        (void)sizeof(S);
+    }
+    for (Expr r : roots) out.push_back(val(r.id));
+    return out;
+}
+
+}  // namespace symact::codegen

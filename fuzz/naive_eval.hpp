@@ -1,0 +1,166 @@
+// An independent, deliberately naive evaluator of the expression syntax for the fuzzer:
+// no graph, no simplification, no rewrites, long double libm. The fuzzer compares it with
+// the simplified DAG where the naive value is finite and well-conditioned.
+#pragma once
+#include <cctype>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fuzz {
+
+class NaiveEval {
+public:
+    NaiveEval(std::string_view s, long double x, long double param) : s_(s), x_(x), p_(param) {}
+
+    long double scale() const { return scale_; }
+
+    // nullopt: the naive reader does not accept the text (the real parser may still).
+    std::optional<long double> run() {
+        try {
+            long double v = expr();
+            skip();
+            if (i_ != s_.size()) return std::nullopt;
+            return v;
+        } catch (int) {
+            return std::nullopt;
+        }
+    }
+
+private:
+    using L = long double;
+    void skip() { while (i_ < s_.size() && std::isspace((unsigned char)s_[i_])) ++i_; }
+    bool eat(char c) {
+        skip();
+        if (i_ < s_.size() && s_[i_] == c) { ++i_; return true; }
+        return false;
+    }
+    void guard() { if (++depth_ > 200) throw 0; }
+    L expr() {
+        guard();
+        L v = term();
+        while (true) {
+            bool plus = eat('+');
+            if (!plus && !eat('-')) break;
+            L t = term();
+            note(v), note(t);
+            v = plus ? v + t : v - t;
+        }
+        --depth_;
+        return v;
+    }
+    // The largest operand of any sum: cancellation makes the result's absolute error
+    // about eps times this, whatever the result.
+    void note(L v) { if (std::isfinite(v)) scale_ = std::fmax(scale_, std::fabs(v)); }
+    L term() {
+        L v = unary();
+        while (true) {
+            if (eat('*')) v *= unary();
+            else if (eat('/')) v /= unary();
+            else break;
+        }
+        return v;
+    }
+    L unary() {
+        guard();
+        L v;
+        if (eat('-')) v = -unary();
+        else if (eat('+')) v = unary();
+        else v = power();
+        --depth_;
+        return v;
+    }
+    L power() {
+        L b = atom();
+        if (eat('^')) return std::pow(b, unary());
+        return b;
+    }
+    bool cmp(L a, std::string_view op, L b) {
+        if (op == "<") return a < b;
+        if (op == "<=") return a <= b;
+        if (op == ">") return a > b;
+        return a >= b;
+    }
+    L atom() {
+        skip();
+        if (i_ >= s_.size()) throw 0;
+        char c = s_[i_];
+        if (c == '(') {
+            ++i_;
+            L v = expr();
+            if (!eat(')')) throw 0;
+            return v;
+        }
+        if (std::isdigit((unsigned char)c) || c == '.') {
+            std::size_t used = 0;
+            std::string rest(s_.substr(i_, 64));
+            // a literal means a double (or an exact rational, equal to it for short literals)
+            L v = std::stod(rest, &used);
+            i_ += used;
+            return v;
+        }
+        std::size_t j = i_;
+        while (j < s_.size() && (std::isalnum((unsigned char)s_[j]) || s_[j] == '_')) ++j;
+        if (j == i_) throw 0;
+        std::string name(s_.substr(i_, j - i_));
+        i_ = j;
+        if (name == "x") return x_;
+        if (name == "pi") return 3.141592653589793238462643383279502884L;
+        if (name == "e") return 2.718281828459045235360287471352662498L;
+        skip();
+        if (i_ >= s_.size() || s_[i_] != '(') return p_;  // every parameter gets one value
+        ++i_;
+        if (name == "where") {
+            L a = expr();
+            skip();
+            std::string op;
+            while (i_ < s_.size() && (s_[i_] == '<' || s_[i_] == '>' || s_[i_] == '=')) op += s_[i_++];
+            if (op != "<" && op != "<=" && op != ">" && op != ">=") throw 0;
+            L b = expr();
+            if (!eat(',')) throw 0;
+            L t = expr();
+            if (!eat(',')) throw 0;
+            L f = expr();
+            if (!eat(')')) throw 0;
+            return cmp(a, op, b) ? t : f;
+        }
+        L a = expr();
+        if (name == "max" || name == "min" || name == "pow") {
+            if (!eat(',')) throw 0;
+            L b = expr();
+            if (!eat(')')) throw 0;
+            if (std::isnan(a) || std::isnan(b)) return NAN;
+            if (name == "pow") return std::pow(a, b);
+            return name == "max" ? std::fmax(a, b) : std::fmin(a, b);
+        }
+        if (!eat(')')) throw 0;
+        if (name == "exp") return std::exp(a);
+        if (name == "log") return std::log(a);
+        if (name == "log1p") return std::log1p(a);
+        if (name == "expm1") return std::expm1(a);
+        if (name == "sqrt") return std::sqrt(a);
+        if (name == "abs") return std::fabs(a);
+        if (name == "sign") return a > 0 ? 1 : a < 0 ? -1 : a;
+        if (name == "tanh") return std::tanh(a);
+        if (name == "sech2") return 1 / (std::cosh(a) * std::cosh(a));
+        if (name == "sinh") return std::sinh(a);
+        if (name == "cosh") return std::cosh(a);
+        if (name == "sin") return std::sin(a);
+        if (name == "cos") return std::cos(a);
+        if (name == "atan") return std::atan(a);
+        if (name == "erf") return std::erf(a);
+        if (name == "erfc") return std::erfc(a);
+        if (name == "sigmoid") return 1 / (1 + std::exp(-a));
+        if (name == "softplus") return std::log1p(std::exp(a));
+        throw 0;
+    }
+
+    std::string_view s_;
+    std::size_t i_ = 0;
+    int depth_ = 0;
+    long double x_, p_;
+    long double scale_ = 0;
+};
+
+}  // namespace fuzz

@@ -1,0 +1,114 @@
+// exp, expm1 (and the shared reduction that tanh, sech2, sigmoid, sinh, cosh and erfc
+// reuse).
+//
+// Reduction: x = k*ln2 + r with k = round(x/ln2), |r| <= ln2/2.  r = x - k*ln2 is
+// computed with ln2 split in two (hi, lo) and fma, so x - k*ln2_hi is exact.  Then
+// p = expm1(r) = r + r^2*Q(r) (minimax, math/tools/remez.py "expm1"), which keeps full
+// relative accuracy of expm1 near 0, and
+//     exp(x)   = 2^k * (1 + p)
+//     expm1(x) = 2^k * p + (2^k - 1)   (one fma; exact for k = 0)
+// The 2^k scale is done in two exact steps (scale2) so results down to the smallest
+// subnormal are correctly produced (no flush) and overflow gives +inf.
+//
+// Shared work: exp_reduce(x) is the whole cost; exp_from / expm1_from are a few ops.
+// Functions that need both exp and expm1 of the same argument (tanh + sech2) call
+// exp_reduce once, or call exp_reduce on an identical expression so CSE merges it.
+#pragma once
+
+#include <symact/math/helpers.hpp>
+
+namespace symact::math {
+
+namespace detail {
+template <class S>
+struct exp_consts;
+template <>
+struct exp_consts<float> {
+  static constexpr float lo = -104.0f, hi = 90.0f;  // beyond: 0 / +inf
+  static constexpr float kmin = -100.0f, kmax = 128.0f;  // expm1's clamp on k
+  static constexpr float log2e = 0x1.715476p+0f;
+  static constexpr float ln2_hi = 0x1.62e43p-1f, ln2_lo = -0x1.05c61p-29f;
+  // expm1(r) = r + r^2 * Q(r), Q = c2 + c3 r + ...
+  static constexpr float q[] = {0x1.fffffep-2f, 0x1.5554aep-3f, 0x1.555676p-5f, 0x1.122886p-7f,
+                                0x1.6bebdep-10f};
+};
+template <>
+struct exp_consts<double> {
+  static constexpr double lo = -746.0, hi = 711.0;
+  static constexpr double kmin = -1000.0, kmax = 1024.0;
+  static constexpr double log2e = 0x1.71547652b82fep+0;
+  static constexpr double ln2_hi = 0x1.62e42fefa39efp-1, ln2_lo = 0x1.abc9e3b39803fp-56;
+  static constexpr double q[] = {0x1p-1,
+                                 0x1.5555555555559p-3,
+                                 0x1.555555555553ep-5,
+                                 0x1.111111110f673p-7,
+                                 0x1.6c16c16c1f27cp-10,
+                                 0x1.a01a01b001f71p-13,
+                                 0x1.a01a017b5cd38p-16,
+                                 0x1.71ddf7fe4e561p-19,
+                                 0x1.27e5369ce3397p-22,
+                                 0x1.af5f689a34aa2p-26,
+                                 0x1.1ee885a99a45fp-29};
+};
+}  // namespace detail
+
+// x = k*ln2 + r, p = expm1(r).  k is an integral V.
+template <class V>
+struct exp_reduced {
+  V k, r, p;
+};
+
+// Reduce x + xlo (xlo: optional low part of a double-word argument, |xlo| <= ulp(x)).
+// x is clamped to [lo, hi] first (NaN passes through the clamps unchanged).
+template <class V>
+SYMACT_MATH_INLINE exp_reduced<V> exp_reduce(V x, V xlo) {
+  using C = detail::exp_consts<scalar_t<V>>;
+  auto in = mask_and(x <= C::hi, x >= C::lo);
+  xlo = select(in, xlo, K<V>(0));  // a clamped x drops its low part (may be inf/NaN)
+  x = select(x > C::hi, K<V>(C::hi), x);
+  x = select(x < C::lo, K<V>(C::lo), x);
+  V k = round_int(x * C::log2e);
+  V r1 = fma(k, K<V>(-C::ln2_hi), x);  // exact
+  V rl = fma(k, K<V>(-C::ln2_lo), xlo);  // small
+  V r = r1 + rl;
+  V dr = (r1 - r) + rl;  // exact rounding error of r: r + dr = r1 + rl
+  V p = r + fma(r * r, horner(r, C::q), dr);
+  return {k, r, p};
+}
+template <class V>
+SYMACT_MATH_INLINE exp_reduced<V> exp_reduce(V x) {
+  using C = detail::exp_consts<scalar_t<V>>;
+  x = select(x > C::hi, K<V>(C::hi), x);
+  x = select(x < C::lo, K<V>(C::lo), x);
+  V k = round_int(x * C::log2e);
+  V r = fma(k, K<V>(-C::ln2_hi), x);
+  r = fma(k, K<V>(-C::ln2_lo), r);
+  V p = fma(r * r, horner(r, C::q), r);
+  return {k, r, p};
+}
+
+// exp(x) * 2^e for an extra integral power e (e = 0: exp; e = -1: exp/2 for sinh/cosh).
+template <class V>
+SYMACT_MATH_INLINE V exp_from(const exp_reduced<V>& e, scalar_t<V> extra = 0) {
+  return scale2(scalar_t<V>(1) + e.p, e.k + extra);
+}
+
+// expm1(x) = 2 * (h*p + (h - 1/2)), h = 2^(k-1).  k is clamped so h stays normal: for
+// k < kmin the result is -1 anyway, for k > kmax it is +inf.
+template <class V>
+SYMACT_MATH_INLINE V expm1_from(const exp_reduced<V>& e) {
+  using C = detail::exp_consts<scalar_t<V>>;
+  V k = select(e.k < C::kmin, K<V>(C::kmin), e.k);
+  k = select(k > C::kmax, K<V>(C::kmax), k);
+  V h = exp2i(k - scalar_t<V>(1));
+  V r = scalar_t<V>(2) * fma(h, e.p, h - scalar_t<V>(0.5));
+  return select(e.k > C::kmax, inf_v<V>(), r);
+}
+
+template <class V>
+SYMACT_MATH_INLINE V exp(V x) { return exp_from(exp_reduce(x)); }
+
+template <class V>
+SYMACT_MATH_INLINE V expm1(V x) { return keep_zero(x, expm1_from(exp_reduce(x))); }
+
+}  // namespace symact::math

@@ -1,0 +1,55 @@
+// sigmoid, its derivative, and softplus; all from t = exp(-|u|) in (0, 1].
+//
+//     q           = t / (1 + t) = sigmoid(-|u|)     (0 < q <= 1/2)
+//     sigmoid(u)  = u >= 0 ? 1 - q : q
+//     dsigmoid(u) = sigmoid(u) * sigmoid(-u) = q * (1 - q)
+//     softplus(u) = max(u, 0) + log1p(t)
+// q is computed with one division plus a correction for the rounding of 1 + t and of
+// the division (d = 1+t is split exactly as d + dl; the residual t - q(d+dl), times
+// 1/d = 1 - q, is added back), so q is about as accurate as t.  t is relatively
+// accurate down to subnormals, so both tails keep relative accuracy (sigmoid(-100),
+// dsigmoid(+-100), softplus(-100) ~ 3.7e-44), and no form subtracts nearly equal
+// numbers (1 - q >= 1/2).
+// Shared work: sigmoid_t(u) and sigmoid_q(t); kernels needing several of these
+// compute them once and use the *_from forms (or rely on CSE of identical code).
+#pragma once
+
+#include <symact/math/exp.hpp>
+#include <symact/math/log.hpp>
+
+namespace symact::math {
+
+template <class V>
+SYMACT_MATH_INLINE V sigmoid_t(V u) { return exp(-abs(u)); }
+
+// sigmoid(-|u|) from t = exp(-|u|)
+template <class V>
+SYMACT_MATH_INLINE V sigmoid_q(V t) {
+  using S = scalar_t<V>;
+  V d = S(1) + t;
+  V dl = t - (d - S(1));  // exact: 1 + t = d + dl
+  V q = t / d;
+  V res = fma(-q, d, t) - q * dl;  // t - q*(d + dl)
+  return fma(res, S(1) - q, q);    // 1/d = 1 - q
+}
+
+template <class V>
+SYMACT_MATH_INLINE V sigmoid_from(V u, V q) {
+  using S = scalar_t<V>;
+  return select(u >= S(0), S(1) - q, q);
+}
+template <class V>
+SYMACT_MATH_INLINE V dsigmoid_from(V q) { return q * (scalar_t<V>(1) - q); }
+template <class V>
+SYMACT_MATH_INLINE V softplus_from(V u, V t) {
+  return select(u > scalar_t<V>(0), u, K<V>(0)) + log1p(t);
+}
+
+template <class V>
+SYMACT_MATH_INLINE V sigmoid(V u) { return sigmoid_from(u, sigmoid_q(sigmoid_t(u))); }
+template <class V>
+SYMACT_MATH_INLINE V dsigmoid(V u) { return dsigmoid_from(sigmoid_q(sigmoid_t(u))); }
+template <class V>
+SYMACT_MATH_INLINE V softplus(V u) { return softplus_from(u, sigmoid_t(u)); }
+
+}  // namespace symact::math

@@ -1,0 +1,98 @@
+// Special values (+-0, +-inf, NaN, overflow/underflow edges) and the tails that must
+// keep relative accuracy.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <limits>
+#include <stdexcept>
+#include <string_view>
+
+#include "sweep.hpp"
+
+using namespace symact::math::test;
+
+namespace {
+
+template <class T>
+const fn_entry<T>& fn(std::string_view name) {
+  std::size_t n = 0;
+  const auto* f = functions<T>(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (f[i].name == name) return f[i];
+  throw std::runtime_error("no such function");
+}
+
+template <class T>
+T eval(const fn_entry<T>& f, T x) {
+  T y;
+  f.ours(&x, &y, 1);
+  return y;
+}
+
+template <class T>
+void check_specials() {
+  constexpr T inf = std::numeric_limits<T>::infinity();
+  const T nan = std::numeric_limits<T>::quiet_NaN();
+  const T specials[] = {T(0), -T(0), inf, -inf, nan, std::numeric_limits<T>::denorm_min(),
+                        -std::numeric_limits<T>::denorm_min(), std::numeric_limits<T>::min(),
+                        std::numeric_limits<T>::max(), -std::numeric_limits<T>::max()};
+  std::size_t n = 0;
+  const auto* fns = functions<T>(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto& f = fns[k];
+    for (T x : specials) {
+      if (std::fabs(double(x)) > f.abs_limit) continue;
+      T got = eval(f, x);
+      auto ref = f.ref(ref_t<T>(x));
+      INFO(f.name, " x=", double(x), " got=", double(got), " ref=", double(ref));
+      CHECK(ulp_error(got, ref) <= f.bound);
+      if (ref == 0) CHECK(std::signbit(got) == std::signbit(ref));  // sign of zero
+    }
+  }
+}
+
+// f at x must be within the function's bound of the reference: used for tails.
+template <class T>
+void check_points(std::string_view name, std::initializer_list<double> xs) {
+  const auto& f = fn<T>(name);
+  for (double xd : xs) {
+    T x = T(xd);
+    T got = eval(f, x);
+    auto ref = f.ref(ref_t<T>(x));
+    INFO(name, " x=", xd, " got=", double(got), " ref=", double(ref));
+    CHECK(got != 0);  // a tail must not flush to zero while the true value is normal
+    CHECK(ulp_error(got, ref) <= f.bound);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("special values float32") { check_specials<float>(); }
+TEST_CASE("special values float64") { check_specials<double>(); }
+
+TEST_CASE("tails keep relative accuracy") {
+  check_points<float>("erfc", {5, 8, 9, 9.1});
+  check_points<double>("erfc", {10, 20, 26, 26.5});
+  check_points<float>("sigmoid", {-80, -87});
+  check_points<double>("sigmoid", {-100, -700});
+  check_points<float>("softplus", {-80, -87, 100});
+  check_points<double>("softplus", {-100, -700, 100});
+  check_points<float>("sech2", {9, 15, 20, 30, 40, -40});
+  check_points<double>("sech2", {9, 15, 20, 30, 40, -40, 300});
+  check_points<float>("dsigmoid", {-80, 80});
+  check_points<double>("dsigmoid", {-100, 100});
+  check_points<float>("expm1", {1e-30, -1e-30, 1e-7, -1e-7, 1e-3});
+  check_points<double>("expm1", {1e-300, -1e-300, 1e-17, 1e-9, -1e-5});
+  check_points<float>("log1p", {1e-30, -1e-30, 1e-7, -1e-7, 1e-3});
+  check_points<double>("log1p", {1e-300, -1e-300, 1e-17, 1e-9, -1e-5});
+  // overflow / underflow edges of exp
+  check_points<float>("exp", {88.72, -87.3, -103.9});
+  check_points<double>("exp", {709.78, -708.3, -744.4});
+}
+
+TEST_CASE("sigmoid(-100) float32 is subnormal and close") {
+  // 3.7e-44 is subnormal in float32: gradual underflow, not flushed.
+  float y = symact::math::sigmoid(-100.0f);
+  CHECK(y > 0);
+  CHECK(ulp_error(y, 1.0 / (1.0 + std::exp(100.0))) <= 2);
+}
