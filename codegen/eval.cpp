@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "symact/codegen/decay.hpp"
 #include "symact/codegen/limits.hpp"
 #include "symact/error.hpp"
 
@@ -113,20 +114,26 @@ public:
     const Values& get(std::uint32_t id) const { return vals_.at(id); }
 
 private:
-    // Factors b^-1 divide (one rounding) instead of multiplying by a reciprocal (two).
+    // Factors b^-1 divide (one rounding) instead of multiplying by a reciprocal (two);
+    // a decayed factor (0) wins over a growing one (inf): decay.hpp.
     void product(std::span<const std::uint32_t> args, Values& out, std::size_t count) {
-        std::vector<const Values*> num, den;
+        std::vector<const Values*> num, den, dec;
         for (auto a : args) {
             const Node& f = g_.node(a);
             auto fa = g_.args(a);
             if (f.op == Op::Pow && g_.node(fa[1]).op == Op::Const && g_.node(fa[1]).num.is_minus_one())
                 den.push_back(&vals_.at(fa[0]));
             else
-                num.push_back(&vals_.at(a));
+                (decays(g_, a) ? dec : num).push_back(&vals_.at(a));
         }
         for (std::size_t i = 0; i < count; ++i) {
             T p = num.empty() ? T(1) : num[0]->at(i);
             for (std::size_t k = 1; k < num.size(); ++k) p *= num[k]->at(i);
+            if (!dec.empty()) {
+                T d = dec[0]->at(i);
+                for (std::size_t k = 1; k < dec.size(); ++k) d *= dec[k]->at(i);
+                p = (d == T(0) && !std::isnan(p)) ? d : (num.empty() ? d : p * d);
+            }
             T q = den.empty() ? T(1) : den[0]->at(i);
             for (std::size_t k = 1; k < den.size(); ++k) q *= den[k]->at(i);
             out.v[i] = den.empty() ? p : p / q;

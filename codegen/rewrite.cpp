@@ -32,6 +32,11 @@ const std::vector<std::pair<std::string_view, std::string_view>>& rewrite_rules(
         // sech^2 spelled via tanh or cosh: 1 - tanh^2 cancels for |u| > 9 (float)
         {"1 - tanh(?u)^2", "sech2(?u)"},
         {"1/cosh(?u)^2", "sech2(?u)"},
+        // 1 + erf(u) cancels for u < -1 (gelu's left tail); 1 + tanh(u) likewise
+        {"1 + erf(?u)", "erfc(-?u)"},
+        {"1 - erf(?u)", "erfc(?u)"},
+        {"1 + tanh(?u)", "2*sigmoid(2*?u)"},
+        {"1 - tanh(?u)", "2*sigmoid(-2*?u)"},
         // cancellation near 0
         {"log(1 + ?u)", "log1p(?u)"},
         {"exp(?u) - 1", "expm1(?u)"},

@@ -1,6 +1,7 @@
 // Differentiation: each op's rule against high-precision finite differences, parameter
 // derivatives, and the conventions at kinks.
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include <doctest/doctest.h>
@@ -127,4 +128,30 @@ TEST_CASE("differentiating a comparison is an error, not a crash") {
     Function fn("alpha*x");
     CHECK_THROWS_WITH_AS(fn.derivative("beta"),
                          "'beta' is not a parameter of alpha*x (its parameters: alpha)", symact::error);
+}
+
+TEST_CASE("at +-inf, exponential decay beats polynomial growth (no inf*0 NaN)") {
+    const double inf = std::numeric_limits<double>::infinity();
+    auto at = [](const char* e, double x) {
+        Function fn(e);
+        return std::pair{test::eval1(fn.f(), x), test::eval1(fn.derivative(), x)};
+    };
+    auto gelu = "0.5*x*(1 + erf(x/sqrt(2)))", gelu_tanh = "0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))";
+    auto mish = "x*tanh(softplus(x))", silu = "x*sigmoid(x)";
+    CHECK(at(gelu, -inf) == std::pair{0.0, 0.0});
+    CHECK(at(gelu, inf) == std::pair{inf, 1.0});
+    CHECK(at(gelu_tanh, -inf) == std::pair{0.0, 0.0});
+    CHECK(at(gelu_tanh, inf) == std::pair{inf, 1.0});
+    CHECK(at(mish, -inf) == std::pair{0.0, 0.0});
+    CHECK(at(mish, inf) == std::pair{inf, 1.0});
+    CHECK(at(silu, -inf) == std::pair{0.0, 0.0});
+    CHECK(at(silu, inf) == std::pair{inf, 1.0});
+    CHECK(at("x*exp(-x^2)", inf).first == 0);
+    // not a decay: inf*0 from two exponentials stays NaN (the honest IEEE answer)
+    CHECK(std::isnan(at("exp(x)*exp(-x)", 1000).first));
+    // NaN in, NaN out
+    CHECK(std::isnan(at(gelu, std::nan("")).first));
+    CHECK(std::isnan(at(mish, std::nan("")).second));
+    // the left tail of gelu keeps its relative accuracy (1 + erf(u) cancels; erfc(-u) does not)
+    CHECK(at(gelu, -10).first == doctest::Approx(-7.619853024160526e-23).epsilon(1e-12));
 }

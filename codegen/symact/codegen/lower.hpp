@@ -13,6 +13,7 @@
 
 #include <symact/math/all.hpp>
 
+#include "symact/codegen/decay.hpp"
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/graph.hpp"
 
@@ -77,18 +78,26 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
             continue;
         }
         case Op::Mul: {  // factors b^-1 divide: one rounding instead of two
-            std::optional<V> num, den;
+            std::optional<V> num, den, dec;
             for (auto a : args) {
                 const Node& f = g.node(a);
                 auto fa = g.args(a);
                 bool recip = f.op == Op::Pow && g.node(fa[1]).op == Op::Const &&
                              g.node(fa[1]).num.is_minus_one();
                 const V& v = recip ? val(fa[0]) : val(a);
-                auto& acc = recip ? den : num;
+                auto& acc = recip ? den : decays(g, a) ? dec : num;
                 acc = acc ? *acc * v : v;
             }
-            if (!num) num = leaves.constant(Number(1));
-            s.v = den ? *num / *den : *num;
+            V p = num ? *num : leaves.constant(Number(1));
+            if (dec && num) {
+                // decay.hpp: a decayed factor (0) wins over a growing one (inf), not NaN
+                V q = p;
+                p = q * *dec;
+                p = math::select(math::mask_and(*dec == S(0), math::mask_not(math::is_nan(q))), *dec, p);
+            } else if (dec) {
+                p = *dec;
+            }
+            s.v = den ? p / *den : p;
             continue;
         }
         case Op::Pow: {
@@ -122,7 +131,6 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
                 s.v = O::eval(val(args[0]), val(args[1]));
             }
         });
-        (void)sizeof(S);
     }
     for (Expr r : roots) out.push_back(val(r.id));
     return out;

@@ -6,12 +6,18 @@
 //                               Generic: the same text builds runtime Exprs and DSL types.
 //   ref<T>(args..)              reference numerics in T = float or double (scalar libm), the
 //                               baseline every fast path is tested against
-//   eval<V>(args..)             the fast numerics, generic over a backend value V (float,
+//   eval<V>(args..)             the fast numerics (forced inline, so loops over them
+//                               vectorize), generic over a backend value V (float,
 //                               double, an LLVM IR value, C++ source, an op counter): the
 //                               branch-free approximations of symact::math; what kernels run
 //   fold(Number..) (optional)   exact constant folding (exp(0) = 1)
 //   parity (optional)           +1 even (f(-u) = f(u)), -1 odd (f(-u) = -f(u)): the graph
 //                               keeps one sign of the argument, so f(x) and f(-x) share a node
+//   decay (optional)            Decays: the value is 0 only where it has decayed exponentially
+//                               (exp, sigmoid, sech2, erfc, softplus in their tails);
+//                               Keeps: f(0) = 0 with a finite slope, so f of a decaying value
+//                               decays too (tanh(softplus(x)) at -inf). A product whose decaying
+//                               factor is 0 is 0 even if another factor is inf (decay.hpp)
 // and listed once in SYMACT_FUNCTION_OPS below; the parser, differentiators, printers,
 // evaluators and lowerings all read this table. Add, Mul (n-ary, canonical) and the leaves
 // (constants, x, parameters) are structural and live in graph.hpp.
@@ -36,6 +42,8 @@ namespace symact::ops {
 
 struct Structural {};  // stands for Const, Var, Param, Add, Mul in visit_op
 
+enum class Decay { None, Decays, Keeps };
+
 template <class T> inline T nan_of() { return std::numeric_limits<T>::quiet_NaN(); }
 
 // ---- named constants (arity 0) ----------------------------------------------------------
@@ -43,13 +51,13 @@ struct Pi {
     static constexpr std::string_view name = "pi";
     static constexpr int arity = 0;
     template <class T> static T ref() { return std::numbers::pi_v<T>; }
-    template <class V> static V eval() { return math::K<V>(std::numbers::pi_v<math::scalar_t<V>>); }
+    template <class V> SYMACT_MATH_INLINE static V eval() { return math::K<V>(std::numbers::pi_v<math::scalar_t<V>>); }
 };
 struct E {
     static constexpr std::string_view name = "e";
     static constexpr int arity = 0;
     template <class T> static T ref() { return std::numbers::e_v<T>; }
-    template <class V> static V eval() { return math::K<V>(std::numbers::e_v<math::scalar_t<V>>); }
+    template <class V> SYMACT_MATH_INLINE static V eval() { return math::K<V>(std::numbers::e_v<math::scalar_t<V>>); }
 };
 
 // ---- power ------------------------------------------------------------------------------
@@ -63,16 +71,17 @@ struct Pow {
     }
     template <class T> static T ref(T a, T b) { return std::pow(a, b); }
     // (constant exponents are lowered to multiplications and sqrt; see lower.hpp)
-    template <class V> static V eval(V a, V b) { return math::pow(a, b); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V a, V b) { return math::pow(a, b); }
 };
 
 // ---- elementary functions ---------------------------------------------------------------
 struct Exp {
     static constexpr std::string_view name = "exp";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Decays;
     static constexpr auto deriv(auto, auto du, auto f) { return f * du; }
     template <class T> static T ref(T u) { return std::exp(u); }
-    template <class V> static V eval(V u) { return math::exp(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::exp(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(1);
         return std::nullopt;
@@ -83,7 +92,7 @@ struct Log {
     static constexpr int arity = 1;
     static constexpr auto deriv(auto u, auto du, auto) { return du / u; }
     template <class T> static T ref(T u) { return std::log(u); }
-    template <class V> static V eval(V u) { return math::log(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::log(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_one()) return codegen::Number(0);
         return std::nullopt;
@@ -92,9 +101,10 @@ struct Log {
 struct Log1p {
     static constexpr std::string_view name = "log1p";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Keeps;
     static constexpr auto deriv(auto u, auto du, auto) { return du / (lit<1> + u); }
     template <class T> static T ref(T u) { return std::log1p(u); }
-    template <class V> static V eval(V u) { return math::log1p(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::log1p(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -103,10 +113,11 @@ struct Log1p {
 struct Expm1 {
     static constexpr std::string_view name = "expm1";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Keeps;
     // exp(u), not f + 1: f + 1 cancels to 0 for u < -17 in float32.
     static constexpr auto deriv(auto u, auto du, auto) { return exp(u) * du; }
     template <class T> static T ref(T u) { return std::expm1(u); }
-    template <class V> static V eval(V u) { return math::expm1(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::expm1(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -115,9 +126,10 @@ struct Expm1 {
 struct Sqrt {
     static constexpr std::string_view name = "sqrt";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Keeps;
     static constexpr auto deriv(auto, auto du, auto f) { return du / (lit<2> * f); }  // +inf at 0
     template <class T> static T ref(T u) { return std::sqrt(u); }
-    template <class V> static V eval(V u) { return math::sqrt(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::sqrt(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_negative()) return std::nullopt;
         if (auto r = u.pow(codegen::Number::rational(1, 2)); r && r->is_exact()) return r;
@@ -130,7 +142,7 @@ struct Sign {
     static constexpr int parity = -1;
     static constexpr auto deriv(auto, auto, auto) { return lit<0>; }
     template <class T> static T ref(T u) { return u > 0 ? T(1) : u < 0 ? T(-1) : u; }  // 0, NaN kept
-    template <class V> static V eval(V u) {
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) {
         using S = math::scalar_t<V>;
         return math::select(u > S(0), math::K<V>(1), math::select(u < S(0), math::K<V>(-1), u));
     }
@@ -141,10 +153,11 @@ struct Sign {
 struct Abs {
     static constexpr std::string_view name = "abs";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Keeps;
     static constexpr int parity = 1;
     static constexpr auto deriv(auto u, auto du, auto) { return sign(u) * du; }  // abs'(0) = 0
     template <class T> static T ref(T u) { return std::fabs(u); }
-    template <class V> static V eval(V u) { return math::abs(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::abs(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         return u.is_negative() ? u.neg() : u;
     }
@@ -152,11 +165,12 @@ struct Abs {
 struct Tanh {
     static constexpr std::string_view name = "tanh";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Keeps;
     static constexpr int parity = -1;
     // sech2, not 1 - f^2: the latter is 0 for u > 9 in float32 (true value 6e-8).
     static constexpr auto deriv(auto u, auto du, auto) { return sech2(u) * du; }
     template <class T> static T ref(T u) { return std::tanh(u); }
-    template <class V> static V eval(V u) { return math::tanh(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::tanh(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -165,13 +179,14 @@ struct Tanh {
 struct Sech2 {  // sech(u)^2 = 1 - tanh(u)^2, from t = exp(-2|u|): accurate in the tails
     static constexpr std::string_view name = "sech2";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Decays;
     static constexpr int parity = 1;
     static constexpr auto deriv(auto u, auto du, auto f) { return lit<-2> * f * tanh(u) * du; }
     template <class T> static T ref(T u) {
         T t = std::exp(T(-2) * std::fabs(u));
         return T(4) * t / ((T(1) + t) * (T(1) + t));
     }
-    template <class V> static V eval(V u) { return math::sech2(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::sech2(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(1);
         return std::nullopt;
@@ -180,10 +195,11 @@ struct Sech2 {  // sech(u)^2 = 1 - tanh(u)^2, from t = exp(-2|u|): accurate in t
 struct Sinh {
     static constexpr std::string_view name = "sinh";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Keeps;
     static constexpr int parity = -1;
     static constexpr auto deriv(auto u, auto du, auto) { return cosh(u) * du; }
     template <class T> static T ref(T u) { return std::sinh(u); }
-    template <class V> static V eval(V u) { return math::sinh(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::sinh(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -195,7 +211,7 @@ struct Cosh {
     static constexpr int parity = 1;
     static constexpr auto deriv(auto u, auto du, auto) { return sinh(u) * du; }
     template <class T> static T ref(T u) { return std::cosh(u); }
-    template <class V> static V eval(V u) { return math::cosh(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::cosh(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(1);
         return std::nullopt;
@@ -204,10 +220,11 @@ struct Cosh {
 struct Sin {
     static constexpr std::string_view name = "sin";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Keeps;
     static constexpr int parity = -1;
     static constexpr auto deriv(auto u, auto du, auto) { return cos(u) * du; }
     template <class T> static T ref(T u) { return std::sin(u); }
-    template <class V> static V eval(V u) { return math::sin(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::sin(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -219,7 +236,7 @@ struct Cos {
     static constexpr int parity = 1;
     static constexpr auto deriv(auto u, auto du, auto) { return -(sin(u) * du); }
     template <class T> static T ref(T u) { return std::cos(u); }
-    template <class V> static V eval(V u) { return math::cos(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::cos(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(1);
         return std::nullopt;
@@ -228,10 +245,11 @@ struct Cos {
 struct Atan {
     static constexpr std::string_view name = "atan";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Keeps;
     static constexpr int parity = -1;
     static constexpr auto deriv(auto u, auto du, auto) { return du / (lit<1> + u * u); }
     template <class T> static T ref(T u) { return std::atan(u); }
-    template <class V> static V eval(V u) { return math::atan(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::atan(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -240,12 +258,13 @@ struct Atan {
 struct Erf {
     static constexpr std::string_view name = "erf";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Keeps;
     static constexpr int parity = -1;
     static constexpr auto deriv(auto u, auto du, auto) {
         return lit<2> * exp(-(u * u)) / sqrt(make_like<Pi>(u)) * du;
     }
     template <class T> static T ref(T u) { return std::erf(u); }
-    template <class V> static V eval(V u) { return math::erf(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::erf(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(0);
         return std::nullopt;
@@ -254,11 +273,12 @@ struct Erf {
 struct Erfc {
     static constexpr std::string_view name = "erfc";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Decays;
     static constexpr auto deriv(auto u, auto du, auto) {
         return lit<-2> * exp(-(u * u)) / sqrt(make_like<Pi>(u)) * du;
     }
     template <class T> static T ref(T u) { return std::erfc(u); }
-    template <class V> static V eval(V u) { return math::erfc(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::erfc(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number(1);
         return std::nullopt;
@@ -267,13 +287,14 @@ struct Erfc {
 struct Sigmoid {
     static constexpr std::string_view name = "sigmoid";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Decays;
     // f * sigmoid(-u), not f * (1 - f): 1 - f is 0 for u > 17 in float32.
     static constexpr auto deriv(auto u, auto du, auto f) { return f * sigmoid(-u) * du; }
     template <class T> static T ref(T u) {
         T z = std::exp(-std::fabs(u));  // never overflows
         return u >= 0 ? T(1) / (T(1) + z) : u < 0 ? z / (T(1) + z) : u;
     }
-    template <class V> static V eval(V u) { return math::sigmoid(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::sigmoid(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_zero()) return codegen::Number::rational(1, 2);
         return std::nullopt;
@@ -282,13 +303,14 @@ struct Sigmoid {
 struct Softplus {
     static constexpr std::string_view name = "softplus";
     static constexpr int arity = 1;
+    static constexpr Decay decay = Decay::Decays;
     static constexpr auto deriv(auto u, auto du, auto) { return sigmoid(u) * du; }
     // log(1 + exp(u)) = max(u, 0) + log1p(exp(-|u|)): no overflow, no cancellation.
     template <class T> static T ref(T u) {
         if (std::isnan(u)) return u;
         return std::max(u, T(0)) + std::log1p(std::exp(-std::fabs(u)));
     }
-    template <class V> static V eval(V u) { return math::softplus(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::softplus(u); }
 };
 
 // ---- piecewise --------------------------------------------------------------------------
@@ -302,7 +324,7 @@ struct Max {
     template <class T> static T ref(T a, T b) {
         return std::isnan(a) || std::isnan(b) ? nan_of<T>() : std::max(a, b);
     }
-    template <class V> static V eval(V a, V b) {  // NaN propagates from either side
+    template <class V> SYMACT_MATH_INLINE static V eval(V a, V b) {  // NaN propagates from either side
         return math::select(math::is_nan(a), a, math::select(a > b, a, b));
     }
     static std::optional<codegen::Number> fold(const codegen::Number& a, const codegen::Number& b) {
@@ -318,7 +340,7 @@ struct Min {
     template <class T> static T ref(T a, T b) {
         return std::isnan(a) || std::isnan(b) ? nan_of<T>() : std::min(a, b);
     }
-    template <class V> static V eval(V a, V b) {
+    template <class V> SYMACT_MATH_INLINE static V eval(V a, V b) {
         return math::select(math::is_nan(a), a, math::select(a < b, a, b));
     }
     static std::optional<codegen::Number> fold(const codegen::Number& a, const codegen::Number& b) {
@@ -332,7 +354,7 @@ struct Where {  // where(c, a, b): a select, so the branch not taken never leaks
         return where(c, da, db);  // the selected branch's derivative only
     }
     template <class T> static T ref(T c, T a, T b) { return c != T(0) ? a : b; }
-    template <class M, class V> static V eval(M c, V a, V b) { return math::select(c, a, b); }
+    template <class M, class V> SYMACT_MATH_INLINE static V eval(M c, V a, V b) { return math::select(c, a, b); }
 };
 
 // ---- comparisons: only as the condition of where; 1 or 0 -------------------------------
@@ -343,7 +365,7 @@ struct Where {  // where(c, a, b): a select, so the branch not taken never leaks
         static constexpr int arity = 2;                                                     \
         static constexpr bool comparison = true;                                            \
         template <class T> static T ref(T a, T b) { return a OP b ? T(1) : T(0); }          \
-        template <class V> static auto eval(V a, V b) { return a OP b; } /* a mask */        \
+        template <class V> SYMACT_MATH_INLINE static auto eval(V a, V b) { return a OP b; } /* a mask */        \
         static std::optional<codegen::Number> fold(const codegen::Number& a,                \
                                                    const codegen::Number& b) {              \
             return codegen::Number(a.compare(b) OP 0 ? 1 : 0);                              \
