@@ -5,6 +5,7 @@
 // Results and the command: bench/RESULTS.md.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -50,6 +51,25 @@ range range_of(const char* name) {
   BENCHMARK_CAPTURE(run, name##_libm, libm_##name, range_of(#name).lo, range_of(#name).hi); \
   BENCHMARK_CAPTURE(run, name##_fast, fast_##name, range_of(#name).lo, range_of(#name).hi);
 SYMACT_MATH_BENCH_FUNCS(SYMACT_REGISTER)
+
+// pow: x in [0.1, 10], y in [-5, 5]
+using loop2_fn = void (*)(const float*, const float*, float*, std::size_t);
+void run2(benchmark::State& st, loop2_fn f) {
+  auto x = inputs(0.1f, 10.0f), y = inputs(-5.0f, 5.0f);
+  std::reverse(y.begin(), y.end());  // same generator seed: decorrelate from x
+  std::vector<float> r(N);
+  for (auto _ : st) {
+    f(x.data(), y.data(), r.data(), N);
+    benchmark::DoNotOptimize(r.data());
+    benchmark::ClobberMemory();
+  }
+  st.SetItemsProcessed(st.iterations() * N);
+  st.counters["ns/elem"] = benchmark::Counter(double(st.iterations() * N),
+                                              benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK_CAPTURE(run2, pow_ours, ours_pow);
+BENCHMARK_CAPTURE(run2, pow_libm, libm_pow);
+BENCHMARK_CAPTURE(run2, pow_fast, fast_pow);
 
 }  // namespace
 

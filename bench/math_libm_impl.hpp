@@ -30,3 +30,9 @@ inline float sqrt(float x) { return std::sqrt(x); }
   void prefix##_##name(const float* __restrict x, float* __restrict y, std::size_t n) { \
     for (std::size_t i = 0; i < n; ++i) y[i] = libm_forms::name(x[i]);                 \
   }
+
+#define SYMACT_LIBM_POW_LOOP(prefix)                                                           \
+  void prefix##_pow(const float* __restrict x, const float* __restrict y, float* __restrict r, \
+                    std::size_t n) {                                                           \
+    for (std::size_t i = 0; i < n; ++i) r[i] = std::pow(x[i], y[i]);                           \
+  }

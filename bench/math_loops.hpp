@@ -15,3 +15,8 @@
   void fast_##name(const float* x, float* y, std::size_t n);
 SYMACT_MATH_BENCH_FUNCS(SYMACT_DECLARE)
 #undef SYMACT_DECLARE
+
+// pow(x, y): two inputs, r[i] = pow(x[i], y[i]).
+void ours_pow(const float* x, const float* y, float* r, std::size_t n);
+void libm_pow(const float* x, const float* y, float* r, std::size_t n);
+void fast_pow(const float* x, const float* y, float* r, std::size_t n);

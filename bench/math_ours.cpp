@@ -9,3 +9,7 @@
     for (std::size_t i = 0; i < n; ++i) y[i] = symact::math::name(x[i]);            \
   }
 SYMACT_MATH_BENCH_FUNCS(SYMACT_OURS)
+
+void ours_pow(const float* __restrict x, const float* __restrict y, float* __restrict r, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) r[i] = symact::math::pow(x[i], y[i]);
+}

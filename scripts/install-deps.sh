@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libfmt-dev doctest-dev libbenchmark-dev
   llvm-19-dev clang-19 libclang-rt-19-dev
   nlohmann-json3-dev
+  librsvg2-bin fonts-dejavu-core
 )
 # Extra groups: "bench" adds the peers measured in bench/ (oneDNN, muparser).
 if [[ " $* " == *" bench "* ]]; then packages+=(libdnnl-dev libmuparser-dev); fi

@@ -79,8 +79,32 @@ for args, text in [
     rc, out, err = run(*args)
     check('error %r' % (args,), rc == 2 and text in err, 'rc=%d err=%r' % (rc, err))
 
+# engines: jit (default) and ref give the same JSON shape and, here, the same values
+for engine in ('jit', 'ref'):
+    rc, out, err = run('eval', '--engine=' + engine, '--at=-1,0,2', '--dy=1,2,3', '--param=a=0.5', '--grad',
+                       '--json', '--', 'where(x > 0, x, a*x)')
+    check('eval engine %s' % engine, rc == 0 and json.loads(out)['dparam'] == {'a': -1.0}, out + err)
+rc, out, err = run('eval', '--dtype=f32', '--at=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17', '--json', '--', 'x*2')
+check('eval jit f32 (a full vector and a tail)', rc == 0 and json.loads(out)['f'] == [2.0 * i for i in range(1, 18)],
+      out + err)
+
+# jit: the kernels of an expression
+rc, out, err = run('jit', '--', 'x*tanh(log(1 + exp(x)))')
+check('jit describe', rc == 0 and 'canonical       x*tanh(softplus(x))' in out and 'lanes per vector' in out,
+      out + err)
+rc, out, err = run('jit', '--ir', 'sigmoid(x)')
+check('jit --ir', rc == 0 and 'define void @symact_forward' in out, err)
+for args, text in [
+    (('jit',), 'no expression given'),
+    (('jit', '--dtype=f16', 'x'), "unknown dtype 'f16'"),
+    (('jit', '--width=3', 'x'), 'not a power of two'),
+    (('jit', '--', 'softpluss(x)'), "unknown function 'softpluss'"),
+]:
+    rc, out, err = run(*args)
+    check('error %r' % (args,), rc == 2 and text in err, 'rc=%d err=%r' % (rc, err))
+
 # help
-for args in (('--help',), ('eval', '--help'), ('diff', '--help')):
+for args in (('--help',), ('eval', '--help'), ('diff', '--help'), ('jit', '--help'), ('demo', '--help')):
     rc, out, err = run(*args)
     check('help %r' % (args,), rc == 0 and 'usage: symact' in out, out + err)
 

@@ -11,6 +11,7 @@
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/function.hpp"
 #include "symact/error.hpp"
+#include "symact/jit/jit.hpp"
 
 namespace symact::cli {
 
@@ -25,7 +26,8 @@ Evaluates EXPR (and with --grad its derivatives) at the given points.
   --dy=Y1,Y2,...           upstream gradient (default all ones): df_dx[i] = dy[i]*f'(x[i]),
                            df_dparam[NAME][i] = dy[i]*df/dNAME(x[i]), dparam[NAME] = its sum
   --dtype=f64|f32          precision of the evaluation (default f64)
-  --engine=ref             ref: the reference evaluator (scalar libm, each node once)
+  --engine=jit|ref         jit (default): the compiled fused kernels (LLVM, vectorized);
+                           ref: the reference evaluator (scalar libm, each node once)
   --json                   print {"f":[..], "df_dx":[..], "df_dparam":{..}, "dparam":{..}}
 
 example: symact eval --at=-1,0,1 --grad --param=alpha=1.5 -- 'where(x > 0, x, alpha*expm1(x))'
@@ -50,27 +52,76 @@ struct Request {
     std::vector<double> at, dy;
     codegen::ParamValues params;
     bool grad = false, json = false;
+    std::string text;
+};
+
+// f, then with --grad dy*f' and dy*df/dparam per point (rows), and the sums of the latter.
+template <class T> struct Values {
+    std::vector<std::vector<T>> rows;
+    std::vector<double> sums;
 };
 
 template <class T>
-int run(codegen::Function& fn, const Request& rq) {
+Values<T> eval_ref(codegen::Function& fn, const Request& rq) {
     std::vector<codegen::Expr> roots{fn.f()};
     if (rq.grad) {
         roots.push_back(fn.derivative("x"));
         for (const auto& p : fn.params()) roots.push_back(fn.derivative(p));
     }
     std::vector<T> xs(rq.at.begin(), rq.at.end());
-    auto vals = codegen::evaluate<T>(roots, xs, rq.params);
-    std::size_t n = xs.size();
+    Values<T> v{codegen::evaluate<T>(roots, xs, rq.params), {}};
     // Scale the derivatives by dy in T, as a kernel's backward pass would.
-    for (std::size_t r = 1; r < vals.size(); ++r)
-        for (std::size_t i = 0; i < n; ++i) vals[r][i] = static_cast<T>(rq.dy[i]) * vals[r][i];
-    const auto& params = fn.params();
-    auto sum = [&](std::size_t r) {
+    for (std::size_t r = 1; r < v.rows.size(); ++r)
+        for (std::size_t i = 0; i < xs.size(); ++i) v.rows[r][i] = static_cast<T>(rq.dy[i]) * v.rows[r][i];
+    for (std::size_t r = 2; r < v.rows.size(); ++r) {
         double s = 0;
-        for (T v : vals[r]) s += static_cast<double>(v);
-        return static_cast<T>(s);
-    };
+        for (T x : v.rows[r]) s += static_cast<double>(x);
+        v.sums.push_back(s);
+    }
+    return v;
+}
+
+// The JIT: the fused kernel gives f, dy*f' and the parameter sums (its own reduction);
+// the per-point dy*df/dparam come from the per-channel path with one channel per point.
+template <class T>
+Values<T> eval_jit(const codegen::Function& fn, const Request& rq) {
+    jit::Options o;
+    o.dtype = sizeof(T) == 4 ? jit::DType::f32 : jit::DType::f64;
+    auto k = jit::compile(rq.text, o);
+    const std::size_t n = rq.at.size();
+    std::vector<T> xs(rq.at.begin(), rq.at.end()), dy(rq.dy.begin(), rq.dy.end()), y(n), dx(n);
+    jit::ParamValues pv, per_point;
+    for (const auto& [name, v] : rq.params) {
+        pv[name] = {v};
+        per_point[name] = std::vector<double>(n, v);
+    }
+    Values<T> v;
+    if (!rq.grad) {
+        k.forward(std::span<const T>(xs), std::span<T>(y), pv);
+        v.rows.push_back(y);
+        return v;
+    }
+    auto sums = k.forward_backward(std::span<const T>(xs), std::span<const T>(dy), std::span<T>(y),
+                                   std::span<T>(dx), pv);
+    v.rows = {y, dx};
+    if (fn.params().empty() || n == 0) return v;
+    std::vector<T> scratch(n);
+    auto each = k.backward(std::span<const T>(xs), std::span<const T>(dy), std::span<T>(scratch),
+                           per_point, jit::Layout{n, 1});
+    for (const auto& p : fn.params()) {
+        v.rows.emplace_back(each[p].begin(), each[p].end());
+        v.sums.push_back(sums[p][0]);
+    }
+    return v;
+}
+
+template <class T>
+int run(codegen::Function& fn, const Request& rq, bool use_jit) {
+    auto [vals, sums] = use_jit ? eval_jit<T>(fn, rq) : eval_ref<T>(fn, rq);
+    std::vector<T> xs(rq.at.begin(), rq.at.end());
+    std::size_t n = xs.size();
+    const auto& params = fn.params();
+    auto sum = [&](std::size_t r) { return static_cast<T>(sums[r - 2]); };
     if (rq.json) {
         auto list = [&](const std::vector<T>& v) {
             std::string s = "[";
@@ -117,9 +168,9 @@ int cmd_eval(std::span<char*> argv) {
     if (a.positional().size() != 1)
         throw error(a.positional().empty() ? "eval: no expression given (see symact eval --help)"
                                            : "eval: give one expression (quote it if it has spaces)");
-    std::string engine = a.get("engine").value_or("ref");
-    if (engine != "ref")
-        throw error(fmt::format("eval: unknown engine '{}' (available: ref)", engine));
+    std::string engine = a.get("engine").value_or("jit");
+    if (engine != "ref" && engine != "jit")
+        throw error(fmt::format("eval: unknown engine '{}' (available: jit, ref)", engine));
     std::string dtype = a.get("dtype").value_or("f64");
     if (dtype != "f64" && dtype != "f32")
         throw error(fmt::format("eval: unknown dtype '{}' (f64 or f32)", dtype));
@@ -143,7 +194,12 @@ int cmd_eval(std::span<char*> argv) {
                             ? fmt::format("eval: --param {}: the expression has no parameters", k)
                             : fmt::format("eval: --param {}: not a parameter of the expression "
                                           "(its parameters: {})", k, fmt::join(fn.params(), ", ")));
-    return dtype == "f32" ? run<float>(fn, rq) : run<double>(fn, rq);
+    for (const auto& p : fn.params())
+        if (!rq.params.count(p))
+            throw error(fmt::format("parameter '{}' has no value (give it with --param={}=VALUE)", p, p));
+    rq.text = a.positional()[0];
+    bool use_jit = engine == "jit";
+    return dtype == "f32" ? run<float>(fn, rq, use_jit) : run<double>(fn, rq, use_jit);
 }
 
 }  // namespace symact::cli

@@ -8,5 +8,6 @@ namespace symact::cli {
 int cmd_eval(std::span<char*> args);
 int cmd_diff(std::span<char*> args);
 int cmd_demo(std::span<char*> args);
+int cmd_jit(std::span<char*> args);
 
 }  // namespace symact::cli

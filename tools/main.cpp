@@ -20,6 +20,7 @@ commands:
   demo    the main job on one screen: an expression, its derivative, its values
   eval    evaluate an expression and its derivatives at points
   diff    print the simplified derivative
+  jit     compile with the JIT: kernels, derivatives, IR, --bench for speed
 
 `symact COMMAND --help` describes a command. Expressions use x, parameters (any other
 name), numbers, + - * / ^, parentheses, where(cond, a, b) with < <= > >=, pi, e and the
@@ -33,7 +34,8 @@ struct Command {
 };
 constexpr Command commands[] = {{"demo", symact::cli::cmd_demo},
                                  {"eval", symact::cli::cmd_eval},
-                                 {"diff", symact::cli::cmd_diff}};
+                                 {"diff", symact::cli::cmd_diff},
+                                 {"jit", symact::cli::cmd_jit}};
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,6 +61,6 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    fmt::print(stderr, "symact: unknown command '{}' (commands: demo, eval, diff; see symact --help)\n", args[0]);
+    fmt::print(stderr, "symact: unknown command '{}' (commands: demo, eval, diff, jit; see symact --help)\n", args[0]);
     return 2;
 }

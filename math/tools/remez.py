@@ -205,6 +205,14 @@ def fits(prec):
     t8 = D(2).sqrt() - 1 + D("0.001")
     da = 11 if prec == "f32" else 23
     d["atan"] = dict(f=d_atan, g=lambda x: x, w=rel(d_atan), exps=list(range(3, da + 1, 2)), a=D("1e-6"), b=t8)
+    # pow's double-word log: log(m) = 2s + (2/3)s^3 + sum c_j s^j, j = 5, 7, ..., with
+    # s = (m-1)/(m+1), |s| <= (sqrt2-1)/(sqrt2+1); the kernel keeps 2s and (2/3)s^3 as
+    # double words, so only this tail (< 2^-12 of the total) is in working precision.
+    smax = (D(2).sqrt() - 1) / (D(2).sqrt() + 1) * D("1.002")
+    dpl = 3 if prec == "f32" else 8
+    d["pow_log"] = dict(f=lambda s: ((1 + s) / (1 - s)).ln(), g=lambda s: 2 * s + 2 * s ** 3 / 3,
+                        w=rel(lambda s: ((1 + s) / (1 - s)).ln()), exps=list(range(5, 5 + 2 * dpl, 2)),
+                        a=D("1e-6"), b=smax)
     return d
 
 def hexlit(v, suffix):

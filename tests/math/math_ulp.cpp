@@ -3,6 +3,8 @@
 //   float32 --exhaustive: every one of the 2^32 inputs (2 threads).
 //   otherwise: 2^24 random bit patterns + 2^24 points dense over the function's
 //   interesting interval (float64 cannot be exhaustive).
+// math_ulp pow [--f64]
+//   2^26 random (x, y) pairs from tests/math/pow_pairs.hpp (2 threads).
 #include <bit>
 #include <cstdio>
 #include <cstring>
@@ -10,9 +12,35 @@
 #include <string_view>
 #include <thread>
 
+#include "pow_pairs.hpp"
 #include "sweep.hpp"
 
 using namespace symact::math::test;
+
+template <class T>
+static int run_pow() {
+  constexpr unsigned nthreads = 2;
+  pow_result part[nthreads];
+  std::thread th[nthreads];
+  for (unsigned t = 0; t < nthreads; ++t)
+    th[t] = std::thread([&part, t] {
+      std::mt19937_64 rng(999 + t);
+      pow_sweep<T>(rng, (std::size_t(1) << 26) / nthreads, part[t]);
+    });
+  for (auto& t : th) t.join();
+  pow_result r = part[0];
+  for (unsigned t = 1; t < nthreads; ++t)
+    if (part[t].max_ulp > r.max_ulp) {
+      auto c = r.count + part[t].count, o = r.over_1 + part[t].over_1;
+      r = part[t]; r.count = c; r.over_1 = o;
+    } else {
+      r.count += part[t].count; r.over_1 += part[t].over_1;
+    }
+  std::printf("pow %s: max %.3f ulp at x=%a y=%a (%.9g, %.9g): got %a, ref %a; %llu pairs, %llu over 1 ulp\n",
+              std::is_same_v<T, float> ? "f32" : "f64", r.max_ulp, r.worst_x, r.worst_y, r.worst_x, r.worst_y,
+              r.worst_got, r.worst_ref, (unsigned long long)r.count, (unsigned long long)r.over_1);
+  return r.max_ulp <= 4.0 ? 0 : 1;
+}
 
 template <class T>
 static int run(std::string_view name, bool exhaustive) {
@@ -78,5 +106,6 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--exhaustive")) exhaustive = true;
     else { std::fprintf(stderr, "unknown option %s\n", argv[i]); return 2; }
   }
+  if (std::string_view(argv[1]) == "pow") return f64 ? run_pow<double>() : run_pow<float>();
   return f64 ? run<double>(argv[1], exhaustive) : run<float>(argv[1], exhaustive);
 }

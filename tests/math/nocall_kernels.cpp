@@ -24,3 +24,11 @@ SYMACT_BOTH(atan)
 SYMACT_BOTH(sinh)
 SYMACT_BOTH(cosh)
 SYMACT_BOTH(sqrt)
+
+#define SYMACT_KERNEL2(T, name)                                                               \
+  extern "C" void kern_##name##_##T(const T* __restrict x, const T* __restrict y, T* __restrict r, \
+                                    unsigned long n) {                                          \
+    for (unsigned long i = 0; i < n; ++i) r[i] = symact::math::name(x[i], y[i]);                \
+  }
+SYMACT_KERNEL2(float, pow)
+SYMACT_KERNEL2(double, pow)

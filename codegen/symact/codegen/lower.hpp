@@ -93,7 +93,8 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
                 // decay.hpp: a decayed factor (0) wins over a growing one (inf), not NaN
                 V q = p;
                 p = q * *dec;
-                p = math::select(math::mask_and(*dec == S(0), math::mask_not(math::is_nan(q))), *dec, p);
+                using math::is_nan, math::mask_and, math::mask_not, math::select;  // and ADL
+                p = select(mask_and(*dec == S(0), mask_not(is_nan(q))), *dec, p);
             } else if (dec) {
                 p = *dec;
             }

@@ -40,6 +40,13 @@ template <class V> V pow(V x, V y);  // math/pow.hpp (declared here so ops.hpp c
 
 namespace symact::ops {
 
+// The math primitives, called unqualified in eval(): these find the float/double versions,
+// argument-dependent lookup finds a backend's (an LLVM IR value, C++ source, a counter).
+using math::abs;
+using math::is_nan;
+using math::select;
+using math::sqrt;
+
 struct Structural {};  // stands for Const, Var, Param, Add, Mul in visit_op
 
 enum class Decay { None, Decays, Keeps };
@@ -129,7 +136,7 @@ struct Sqrt {
     static constexpr Decay decay = Decay::Keeps;
     static constexpr auto deriv(auto, auto du, auto f) { return du / (lit<2> * f); }  // +inf at 0
     template <class T> static T ref(T u) { return std::sqrt(u); }
-    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::sqrt(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return sqrt(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         if (u.is_negative()) return std::nullopt;
         if (auto r = u.pow(codegen::Number::rational(1, 2)); r && r->is_exact()) return r;
@@ -144,7 +151,7 @@ struct Sign {
     template <class T> static T ref(T u) { return u > 0 ? T(1) : u < 0 ? T(-1) : u; }  // 0, NaN kept
     template <class V> SYMACT_MATH_INLINE static V eval(V u) {
         using S = math::scalar_t<V>;
-        return math::select(u > S(0), math::K<V>(1), math::select(u < S(0), math::K<V>(-1), u));
+        return select(u > S(0), math::K<V>(1), select(u < S(0), math::K<V>(-1), u));
     }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         return codegen::Number(u.is_zero() ? 0 : u.is_negative() ? -1 : 1);
@@ -157,7 +164,7 @@ struct Abs {
     static constexpr int parity = 1;
     static constexpr auto deriv(auto u, auto du, auto) { return sign(u) * du; }  // abs'(0) = 0
     template <class T> static T ref(T u) { return std::fabs(u); }
-    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return math::abs(u); }
+    template <class V> SYMACT_MATH_INLINE static V eval(V u) { return abs(u); }
     static std::optional<codegen::Number> fold(const codegen::Number& u) {
         return u.is_negative() ? u.neg() : u;
     }
@@ -325,7 +332,7 @@ struct Max {
         return std::isnan(a) || std::isnan(b) ? nan_of<T>() : std::max(a, b);
     }
     template <class V> SYMACT_MATH_INLINE static V eval(V a, V b) {  // NaN propagates from either side
-        return math::select(math::is_nan(a), a, math::select(a > b, a, b));
+        return select(is_nan(a), a, select(a > b, a, b));
     }
     static std::optional<codegen::Number> fold(const codegen::Number& a, const codegen::Number& b) {
         return a.compare(b) >= 0 ? a : b;
@@ -341,7 +348,7 @@ struct Min {
         return std::isnan(a) || std::isnan(b) ? nan_of<T>() : std::min(a, b);
     }
     template <class V> SYMACT_MATH_INLINE static V eval(V a, V b) {
-        return math::select(math::is_nan(a), a, math::select(a < b, a, b));
+        return select(is_nan(a), a, select(a < b, a, b));
     }
     static std::optional<codegen::Number> fold(const codegen::Number& a, const codegen::Number& b) {
         return a.compare(b) <= 0 ? a : b;
@@ -354,7 +361,7 @@ struct Where {  // where(c, a, b): a select, so the branch not taken never leaks
         return where(c, da, db);  // the selected branch's derivative only
     }
     template <class T> static T ref(T c, T a, T b) { return c != T(0) ? a : b; }
-    template <class M, class V> SYMACT_MATH_INLINE static V eval(M c, V a, V b) { return math::select(c, a, b); }
+    template <class M, class V> SYMACT_MATH_INLINE static V eval(M c, V a, V b) { return select(c, a, b); }
 };
 
 // ---- comparisons: only as the condition of where; 1 or 0 -------------------------------

@@ -11,3 +11,4 @@
 #include <symact/math/erf.hpp>
 #include <symact/math/trig.hpp>
 #include <symact/math/hyperbolic.hpp>
+#include <symact/math/pow.hpp>

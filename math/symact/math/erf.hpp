@@ -84,9 +84,11 @@ template <class V>
 SYMACT_MATH_INLINE V erfc_big(V a) {
   using S = scalar_t<V>;
   using C = erf_consts<S>;
+  // Pieces from the unclamped a: masks computed after the clamp make g++ build a
+  // select of masks (a > 30 ? false : ...), which its vectoriser rejects.
+  auto m0 = a < S(1), m1 = a < S(2), m2 = a < S(4);
   a = select(a > S(30), K<V>(30), a);  // erfc(30) is 0 in both formats; keeps inf out
   V y = S(1) / a;
-  auto m0 = a < S(1), m1 = a < S(2), m2 = a < S(4);
   V mid = pick4<V>(m0, m1, m2, C::mid4, 0);
   V t = y - mid;
   // Q = c0 + t*(c1 + t*P2(t)).  The two leading terms dominate, so they are summed as
@@ -106,9 +108,9 @@ SYMACT_MATH_INLINE V erfc_big(V a) {
   ql = fma(c1, yl, ql);
   V a2 = a * a;
   V a2lo = fma(a, a, -a2);  // a^2 = a2 + a2lo exactly
-  auto e = exp_reduce(-a2, -a2lo);
+  auto e = exp_reduce_neg(-a2, -a2lo);
   // exp(-a^2) * Q = 2^k (1 + pe)(qh + ql)
-  return scale2(qh + fma(e.p, qh, ql), e.k);
+  return scale_kb_neg(qh + fma(e.p, qh, ql), e.kb);
 }
 }  // namespace detail
 

@@ -7,10 +7,13 @@
 // relative accuracy of expm1 near 0, and
 //     exp(x)   = 2^k * (1 + p)
 //     expm1(x) = 2^k * p + (2^k - 1)   (one fma; exact for k = 0)
-// The 2^k scale is done in two exact steps (scale2) so results down to the smallest
-// subnormal are correctly produced (no flush) and overflow gives +inf.
+// The 2^k scale is one exact power-of-two step and one rounding multiply (scale_kb),
+// so results down to the smallest subnormal are correctly produced (no flush) and
+// overflow gives +inf.
 //
 // Shared work: exp_reduce(x) is the whole cost; exp_from / expm1_from are a few ops.
+// Arguments known to be <= 0 (exp(-|u|), exp(-x^2)) use exp_reduce_neg / exp_neg: no
+// upper clamp and a 4-op scale instead of 6.
 // Functions that need both exp and expm1 of the same argument (tanh + sech2) call
 // exp_reduce once, or call exp_reduce on an identical expression so CSE merges it.
 #pragma once
@@ -56,41 +59,64 @@ struct exp_consts<double> {
 template <class V>
 struct exp_reduced {
   V k, r, p;
+  V kb;  // k + shifter + 2*bias: k + 2*bias in the low mantissa bits (scale_kb)
 };
 
-// Reduce x + xlo (xlo: optional low part of a double-word argument, |xlo| <= ulp(x)).
-// x is clamped to [lo, hi] first (NaN passes through the clamps unchanged).
-template <class V>
-SYMACT_MATH_INLINE exp_reduced<V> exp_reduce(V x, V xlo) {
-  using C = detail::exp_consts<scalar_t<V>>;
-  auto in = mask_and(x <= C::hi, x >= C::lo);
-  xlo = select(in, xlo, K<V>(0));  // a clamped x drops its low part (may be inf/NaN)
-  x = select(x > C::hi, K<V>(C::hi), x);
-  x = select(x < C::lo, K<V>(C::lo), x);
-  V k = round_int(x * C::log2e);
-  V r1 = fma(k, K<V>(-C::ln2_hi), x);  // exact
-  V rl = fma(k, K<V>(-C::ln2_lo), xlo);  // small
-  V r = r1 + rl;
-  V dr = (r1 - r) + rl;  // exact rounding error of r: r + dr = r1 + rl
-  V p = r + fma(r * r, horner(r, C::q), dr);
-  return {k, r, p};
+namespace detail {
+// The reduction; Neg: the caller guarantees x <= 0 or NaN (only the lower clamp).
+// Lo: x + xlo is a double word (|xlo| <= ulp(x)).
+template <bool Neg, bool Lo, class V>
+SYMACT_MATH_INLINE exp_reduced<V> exp_reduce_impl(V x, V xlo) {
+  using S = scalar_t<V>;
+  using C = exp_consts<S>;
+  constexpr S kshift = fmt<S>::shifter + 2 * fmt<S>::bias;
+  // Both clamps test x itself: chained clamps make g++ thread one into the other.
+  // NaN passes through unchanged.
+  V xc = x;
+  if constexpr (!Neg) xc = select(x > C::hi, K<V>(C::hi), x);
+  xc = select(x < C::lo, K<V>(C::lo), xc);
+  V kb = fma(xc, K<V>(C::log2e), K<V>(kshift));  // round(x/ln2) + kshift
+  V k = kb - kshift;
+  V p, r;
+  if constexpr (Lo) {
+    xlo = select(xc == x, xlo, K<V>(0));  // a clamped x drops its low part (may be inf/NaN)
+    V r1 = fma(k, K<V>(-C::ln2_hi), xc);  // exact
+    V rl = fma(k, K<V>(-C::ln2_lo), xlo);  // small
+    r = r1 + rl;
+    V dr = (r1 - r) + rl;  // exact rounding error of r: r + dr = r1 + rl
+    p = r + fma(r * r, horner(r, C::q), dr);
+  } else {
+    r = fma(k, K<V>(-C::ln2_hi), xc);
+    r = fma(k, K<V>(-C::ln2_lo), r);
+    p = fma(r * r, horner(r, C::q), r);
+  }
+  return {k, r, p, kb};
 }
+}  // namespace detail
+
+// Reduce x (x is clamped to [lo, hi] first; NaN passes through the clamps unchanged).
 template <class V>
-SYMACT_MATH_INLINE exp_reduced<V> exp_reduce(V x) {
-  using C = detail::exp_consts<scalar_t<V>>;
-  x = select(x > C::hi, K<V>(C::hi), x);
-  x = select(x < C::lo, K<V>(C::lo), x);
-  V k = round_int(x * C::log2e);
-  V r = fma(k, K<V>(-C::ln2_hi), x);
-  r = fma(k, K<V>(-C::ln2_lo), r);
-  V p = fma(r * r, horner(r, C::q), r);
-  return {k, r, p};
-}
+SYMACT_MATH_INLINE exp_reduced<V> exp_reduce(V x) { return detail::exp_reduce_impl<false, false>(x, x); }
+// Reduce x + xlo (xlo: the low part of a double-word argument, |xlo| <= ulp(x)).
+template <class V>
+SYMACT_MATH_INLINE exp_reduced<V> exp_reduce(V x, V xlo) { return detail::exp_reduce_impl<false, true>(x, xlo); }
 
 // exp(x) * 2^e for an extra integral power e (e = 0: exp; e = -1: exp/2 for sinh/cosh).
 template <class V>
 SYMACT_MATH_INLINE V exp_from(const exp_reduced<V>& e, scalar_t<V> extra = 0) {
-  return scale2(scalar_t<V>(1) + e.p, e.k + extra);
+  return scale_kb(scalar_t<V>(1) + e.p, extra == 0 ? e.kb : e.kb + extra);
+}
+
+// exp(x) for x <= 0 (or NaN): no upper clamp and the cheaper scale_kb_neg (k <= 0).
+// sigmoid, tanh, sech2 (t = exp(-|u|), exp(-2|u|)) and erfc (exp(-x^2)) use these.
+template <class V>
+SYMACT_MATH_INLINE exp_reduced<V> exp_reduce_neg(V x) { return detail::exp_reduce_impl<true, false>(x, x); }
+template <class V>
+SYMACT_MATH_INLINE exp_reduced<V> exp_reduce_neg(V x, V xlo) { return detail::exp_reduce_impl<true, true>(x, xlo); }
+template <class V>
+SYMACT_MATH_INLINE V exp_neg(V x) {
+  auto e = exp_reduce_neg(x);
+  return scale_kb_neg(scalar_t<V>(1) + e.p, e.kb);
 }
 
 // expm1(x) = 2 * (h*p + (h - 1/2)), h = 2^(k-1).  k is clamped so h stays normal: for

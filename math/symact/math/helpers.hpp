@@ -83,6 +83,44 @@ SYMACT_MATH_INLINE V scale2(V y, V k) {
   return (y * exp2i(k1)) * exp2i(k2);
 }
 
+// y * 2^k for k given as kb = k + shifter + 2*bias (k + 2*bias in the low mantissa
+// bits; |k| <= 2*bias - 2) and y within a few binades of 1.  2^floor(k/2) and
+// 2^ceil(k/2) come from kb's bits with integer ops (the bits above the low field are
+// even, so >> 1 halves it exactly and each half carries one bias), y * 2^floor(k/2) is
+// exact, and the second multiply is the only rounding: gradual underflow (subnormal
+// results are correct) and inf on overflow.  6 ops, and no select: g++ duplicates the
+// code after a select on a comparison (jump threading), which doubled sigmoid's loop.
+template <class V>
+SYMACT_MATH_INLINE V scale_kb(V y, V kb) {
+  using S = scalar_t<V>;
+  auto b = as_uint(kb);
+  auto h = b >> 1;
+  V s1 = as_float(h << fmt<S>::mant);        // 2^floor(k/2)
+  V s2 = as_float((b - h) << fmt<S>::mant);  // 2^ceil(k/2)
+  return (y * s1) * s2;
+}
+
+// The same for k <= 0 only (-2*bias < k <= 0): the low field k + 2*bias is itself a
+// normal biased exponent, 2^(k + bias); two exact-or-rounding steps by 2^-(bias/2) and
+// 2^-(bias - bias/2) follow (the first is exact for the y ranges used).  4 ops.
+template <class S>
+struct scale_neg_consts;
+template <>
+struct scale_neg_consts<float> {
+  static constexpr float a = 0x1p-64f, b = 0x1p-63f;
+};
+template <>
+struct scale_neg_consts<double> {
+  static constexpr double a = 0x1p-512, b = 0x1p-511;
+};
+template <class V>
+SYMACT_MATH_INLINE V scale_kb_neg(V y, V kb) {
+  using S = scalar_t<V>;
+  using C = scale_neg_consts<S>;
+  V s = as_float(as_uint(kb) << fmt<S>::mant);  // 2^(k + bias)
+  return ((y * s) * C::a) * C::b;
+}
+
 // +0 or -0 input returns itself (fixes the sign of zero where the formula loses it).
 template <class V>
 SYMACT_MATH_INLINE V keep_zero(V x, V r) { return select(x == scalar_t<V>(0), x, r); }

@@ -38,8 +38,13 @@
 // backend sees straight-line code, no control flow, no loops with data-dependent trip
 // counts (the Horner loops over coefficient tables have compile-time length).
 //
-// Scalar backend note: std::sqrt only vectorises under g++ when errno is not set, so
-// the symact_math CMake target adds -fno-math-errno (it changes no result).
+// Scalar backend note: the symact_math CMake target adds three flags that change no
+// result but matter for g++'s vectoriser: -fno-math-errno (std::sqrt only vectorises
+// when errno is not set), -fno-thread-jumps (jump threading turns a select into a
+// branch and duplicates the code after it per outcome: log's split ran twice, atan's
+// loop was 2x longer) and -fno-trapping-math (such branches are only if-converted back
+// when FP ops cannot trap: pow's loop stayed scalar).  Code that instantiates these
+// templates for float/double should use the same flags.
 #pragma once
 
 #include <bit>

@@ -5,8 +5,8 @@
 //     dsigmoid(u) = sigmoid(u) * sigmoid(-u) = q * (1 - q)
 //     softplus(u) = max(u, 0) + log1p(t)
 // q is computed with one division plus a correction for the rounding of 1 + t and of
-// the division (d = 1+t is split exactly as d + dl; the residual t - q(d+dl), times
-// 1/d = 1 - q, is added back), so q is about as accurate as t.  t is relatively
+// the division (the residual t - q(1+t) = (t - q) - qt, exact up to one rounding, times
+// 1/(1+t) = 1 - q, is added back), so q is about as accurate as t.  t is relatively
 // accurate down to subnormals, so both tails keep relative accuracy (sigmoid(-100),
 // dsigmoid(+-100), softplus(-100) ~ 3.7e-44), and no form subtracts nearly equal
 // numbers (1 - q >= 1/2).
@@ -20,17 +20,17 @@
 namespace symact::math {
 
 template <class V>
-SYMACT_MATH_INLINE V sigmoid_t(V u) { return exp(-abs(u)); }
+SYMACT_MATH_INLINE V sigmoid_t(V u) { return exp_neg(-abs(u)); }
 
 // sigmoid(-|u|) from t = exp(-|u|)
 template <class V>
 SYMACT_MATH_INLINE V sigmoid_q(V t) {
   using S = scalar_t<V>;
-  V d = S(1) + t;
-  V dl = t - (d - S(1));  // exact: 1 + t = d + dl
-  V q = t / d;
-  V res = fma(-q, d, t) - q * dl;  // t - q*(d + dl)
-  return fma(res, S(1) - q, q);    // 1/d = 1 - q
+  V q = t / (S(1) + t);
+  // residual t - q*(1 + t) = (t - q) - q*t: t - q is exact (t/2 <= q <= t, Sterbenz),
+  // so one fma gives it with a single rounding, whatever the rounding of 1 + t was
+  V res = fma(-q, t, t - q);
+  return fma(res, S(1) - q, q);  // q + res/(1+t), 1/(1+t) = 1 - q
 }
 
 template <class V>

@@ -34,7 +34,7 @@ struct tanh_consts<double> {
 
 // The shared intermediate: t = exp(-2|u|).
 template <class V>
-SYMACT_MATH_INLINE V tanh_t(V u) { return exp(scalar_t<V>(-2) * abs(u)); }
+SYMACT_MATH_INLINE V tanh_t(V u) { return exp_neg(scalar_t<V>(-2) * abs(u)); }
 
 template <class V>
 SYMACT_MATH_INLINE V tanh_from(V u, V t) {

@@ -1,0 +1,13 @@
+# bench_jit: the JIT's compile times (cold, disk-cache hit, memory-cache hit) and kernel
+# speed, against muparser's bulk mode (RESULTS-jit.md). Included from bench/CMakeLists.txt.
+if(TARGET symact_jit)
+  add_executable(bench_jit ${CMAKE_CURRENT_LIST_DIR}/bench_jit.cpp)
+  target_link_libraries(bench_jit PRIVATE symact_jit benchmark::benchmark symact_flags)
+  find_package(muparser CONFIG QUIET)
+  if(TARGET muparser::muparser)
+    target_link_libraries(bench_jit PRIVATE muparser::muparser)
+    target_compile_definitions(bench_jit PRIVATE SYMACT_BENCH_MUPARSER)
+  else()
+    message(STATUS "bench_jit: muparser not found (scripts/install-deps.sh bench); its rows are left out")
+  endif()
+endif()

@@ -1,0 +1,145 @@
+// The C API (symact/symact.h): C++ exceptions become error codes and a thread-local message.
+#include "symact/symact.h"
+
+#include <exception>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "symact/error.hpp"
+#include "symact/jit/jit.hpp"
+
+struct symact_kernel {
+    symact::jit::Kernel k;
+    std::mutex mu;
+    std::map<std::string, std::string, std::less<>> derivatives;  // keeps returned strings alive
+};
+
+namespace {
+thread_local std::string last_error;
+
+template <class F> int guard(F&& f) {
+    try {
+        last_error.clear();
+        f();
+        return SYMACT_OK;
+    } catch (const symact::error& e) {
+        last_error = e.what();
+        return e.position() != symact::error::npos ? SYMACT_ERR_EXPR : SYMACT_ERR_ARG;
+    } catch (const std::exception& e) {
+        last_error = std::string("internal error: ") + e.what();
+        return SYMACT_ERR_INTERNAL;
+    } catch (...) {
+        last_error = "internal error";
+        return SYMACT_ERR_INTERNAL;
+    }
+}
+
+const symact::jit::Kernel& kernel(const symact_kernel* k) {
+    if (!k) throw symact::error("null kernel handle");
+    return k->k;
+}
+
+// Packed per-parameter arrays -> pointers and counts.
+struct Packed {
+    std::vector<const double*> p;
+    std::vector<double*> g;
+    std::vector<size_t> counts;
+};
+Packed pack(const symact::jit::Kernel& k, const double* params, const size_t* counts, double* dparams,
+            bool grad) {
+    Packed r;
+    size_t P = k.params().size(), off = 0;
+    if (P && !params) throw symact::error("params is NULL but the expression has parameters");
+    if (P && grad && !dparams) throw symact::error("dparams is NULL but the expression has parameters");
+    for (size_t j = 0; j < P; ++j) {
+        size_t c = counts ? counts[j] : 1;
+        r.p.push_back(params + off);
+        r.g.push_back(grad ? dparams + off : nullptr);
+        r.counts.push_back(c);
+        off += c;
+    }
+    return r;
+}
+
+int run(const symact_kernel* h, int mode, const void* x, const void* dy, void* y, void* dx, size_t n,
+        size_t channels, size_t inner, const double* params, const size_t* counts, double* dparams) {
+    return guard([&] {
+        const auto& k = kernel(h);
+        auto pk = pack(k, params, counts, dparams, mode != 0);
+        k.run(mode, x, dy, y, dx, n, {channels, inner}, pk.p.data(), pk.counts.data(), pk.g.data());
+    });
+}
+}  // namespace
+
+extern "C" {
+
+void symact_options_init(symact_options* o) {
+    if (o) *o = symact_options{SYMACT_F32, 0, 1, 1, nullptr};
+}
+
+int symact_compile(const char* expr, const symact_options* opts, symact_kernel** out) {
+    return guard([&] {
+        if (!expr) throw symact::error("expr is NULL");
+        if (!out) throw symact::error("out is NULL");
+        *out = nullptr;
+        symact::jit::Options o;
+        if (opts) {
+            if (opts->dtype != SYMACT_F32 && opts->dtype != SYMACT_F64)
+                throw symact::error("dtype must be SYMACT_F32 or SYMACT_F64");
+            o.dtype = opts->dtype == SYMACT_F64 ? symact::jit::DType::f64 : symact::jit::DType::f32;
+            o.vector_width = opts->vector_width;
+            o.memory_cache = opts->memory_cache != 0;
+            o.disk_cache = opts->disk_cache != 0;
+            if (opts->cache_dir) o.cache_dir = opts->cache_dir;
+        }
+        auto h = std::make_unique<symact_kernel>();
+        h->k = symact::jit::compile(expr, o);
+        *out = h.release();
+    });
+}
+
+void symact_release(symact_kernel* k) { delete k; }
+
+const char* symact_last_error(void) { return last_error.c_str(); }
+
+int symact_dtype(const symact_kernel* k) {
+    return k && k->k.dtype() == symact::jit::DType::f64 ? SYMACT_F64 : SYMACT_F32;
+}
+size_t symact_param_count(const symact_kernel* k) { return k ? k->k.params().size() : 0; }
+const char* symact_param_name(const symact_kernel* k, size_t i) {
+    if (!k || i >= k->k.params().size()) return nullptr;
+    return k->k.params()[i].c_str();
+}
+const char* symact_derivative(symact_kernel* k, const char* wrt) {
+    const char* out = nullptr;
+    guard([&] {
+        if (!wrt) throw symact::error("wrt is NULL");
+        const auto& kk = kernel(k);
+        std::lock_guard lk(k->mu);
+        auto it = k->derivatives.find(wrt);
+        if (it == k->derivatives.end()) it = k->derivatives.emplace(wrt, kk.derivative(wrt)).first;
+        out = it->second.c_str();
+    });
+    return out;
+}
+
+int symact_forward(const symact_kernel* k, const void* x, void* y, size_t n, const double* params) {
+    return run(k, 0, x, nullptr, y, nullptr, n, 1, 0, params, nullptr, nullptr);
+}
+int symact_backward(const symact_kernel* k, const void* x, const void* dy, void* dx, size_t n,
+                    const double* params, double* dparams) {
+    return run(k, 1, x, dy, nullptr, dx, n, 1, 0, params, nullptr, dparams);
+}
+int symact_forward_backward(const symact_kernel* k, const void* x, const void* dy, void* y, void* dx,
+                            size_t n, const double* params, double* dparams) {
+    return run(k, 2, x, dy, y, dx, n, 1, 0, params, nullptr, dparams);
+}
+int symact_run(const symact_kernel* k, int mode, const void* x, const void* dy, void* y, void* dx,
+               size_t n, size_t channels, size_t inner, const double* params, const size_t* counts,
+               double* dparams) {
+    return run(k, mode, x, dy, y, dx, n, channels, inner, params, counts, dparams);
+}
+
+}  // extern "C"

@@ -1,0 +1,189 @@
+// Kernel calls: argument checks, then one call of the compiled loop per contiguous run of
+// elements that share parameter values (the whole array when every parameter is per
+// tensor; each (n, c) slice of `inner` elements otherwise).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "abi.hpp"
+#include "kernel_impl.hpp"
+#include "symact/codegen/print.hpp"
+#include "symact/error.hpp"
+
+namespace symact::jit {
+
+using detail::KernelFn;
+using detail::Mode;
+
+namespace {
+constexpr const char* mode_name[] = {"forward", "backward", "forward_backward"};
+
+template <class T> struct Typed;
+template <> struct Typed<float> { static constexpr DType t = DType::f32; };
+template <> struct Typed<double> { static constexpr DType t = DType::f64; };
+
+template <class T>
+void run_typed(const detail::KernelImpl& k, Mode mode, const T* x, const T* dy, T* y, T* dx,
+               std::size_t size, Layout l, const double* const* params,
+               const std::size_t* counts, double* const* grads) {
+    const std::size_t P = k.params.size();
+    auto fn = reinterpret_cast<KernelFn>(k.code.fn[static_cast<int>(mode)]);
+    const bool grad = mode != Mode::forward;
+    std::vector<T> pv(P);
+    std::vector<double> acc(P);
+    bool per_channel = false;
+    for (std::size_t j = 0; j < P; ++j) {
+        per_channel = per_channel || counts[j] != 1;
+        pv[j] = static_cast<T>(params[j][0]);
+        if (grad) std::fill(grads[j], grads[j] + counts[j], 0.0);
+    }
+    if (!per_channel) {
+        fn(x, dy, y, dx, static_cast<std::int64_t>(size), pv.data(), acc.data());
+        if (grad)
+            for (std::size_t j = 0; j < P; ++j) grads[j][0] = acc[j];
+        return;
+    }
+    const std::size_t C = l.channels, inner = l.inner ? l.inner : size / C;
+    const std::size_t N = size / (C * inner);
+    for (std::size_t n = 0; n < N; ++n)
+        for (std::size_t c = 0; c < C; ++c) {
+            for (std::size_t j = 0; j < P; ++j) {
+                pv[j] = static_cast<T>(params[j][counts[j] == 1 ? 0 : c]);
+                acc[j] = 0;
+            }
+            std::size_t off = (n * C + c) * inner;
+            fn(x + off, dy ? dy + off : nullptr, y ? y + off : nullptr, dx ? dx + off : nullptr,
+               static_cast<std::int64_t>(inner), pv.data(), acc.data());
+            if (grad)
+                for (std::size_t j = 0; j < P; ++j) grads[j][counts[j] == 1 ? 0 : c] += acc[j];
+        }
+}
+
+void run_checked(const detail::KernelImpl& k, Mode mode, DType t, const void* x, const void* dy,
+                 void* y, void* dx, std::size_t size, Layout l, const double* const* params,
+                 const std::size_t* counts, double* const* grads) {
+    const char* what = mode_name[static_cast<int>(mode)];
+    auto tn = [](DType d) { return d == DType::f32 ? "float32" : "float64"; };
+    if (t != k.dtype)
+        throw error(fmt::format("{}: the kernel was compiled for {} but called with {} data", what,
+                                tn(k.dtype), tn(t)));
+    const std::size_t C = l.channels;
+    if (C == 0) throw error(fmt::format("{}: layout with 0 channels", what));
+    const std::size_t inner = l.inner ? l.inner : size / C;
+    if (size != 0 && (inner == 0 || size % (C * inner) != 0))
+        throw error(fmt::format("{}: {} elements do not form (N, {} channels, {} inner)", what, size,
+                                C, l.inner ? l.inner : size / C));
+    for (std::size_t j = 0; j < k.params.size(); ++j) {
+        if (!params || !params[j] || !counts)
+            throw error(fmt::format("{}: parameter '{}' has no value", what, k.params[j]));
+        if (counts[j] != 1 && counts[j] != C)
+            throw error(fmt::format("{}: parameter '{}' has {} values; give 1 (per tensor) or {} "
+                                    "(one per channel)", what, k.params[j], counts[j], C));
+        if (mode != Mode::forward && (!grads || !grads[j]))
+            throw error(fmt::format("{}: no room for the gradient of '{}'", what, k.params[j]));
+    }
+    if ((mode != Mode::backward && (!x || !y) && size) || (mode != Mode::forward && (!x || !dy || !dx) && size))
+        throw error(fmt::format("{}: null data pointer", what));
+    if (size == 0) {
+        if (mode != Mode::forward)
+            for (std::size_t j = 0; j < k.params.size(); ++j) std::fill(grads[j], grads[j] + counts[j], 0.0);
+        return;
+    }
+    if (k.dtype == DType::f32)
+        run_typed<float>(k, mode, static_cast<const float*>(x), static_cast<const float*>(dy),
+                         static_cast<float*>(y), static_cast<float*>(dx), size, l, params, counts, grads);
+    else
+        run_typed<double>(k, mode, static_cast<const double*>(x), static_cast<const double*>(dy),
+                          static_cast<double*>(y), static_cast<double*>(dx), size, l, params, counts, grads);
+}
+
+// The typed entries: name-keyed parameters -> positional arrays, checks, run().
+template <class T>
+ParamGrads call(const detail::KernelImpl* k, Mode mode, std::span<const T> x, std::span<const T> dy,
+                std::span<T> y, std::span<T> dx, const ParamValues& p, Layout l) {
+    const char* what = mode_name[static_cast<int>(mode)];
+    if (!k) throw error(fmt::format("{}: empty kernel handle", what));
+    auto len = [&](const char* name, std::size_t n) {
+        if (n != x.size())
+            throw error(fmt::format("{}: x has {} elements but {} has {}", what, x.size(), name, n));
+    };
+    if (mode != Mode::backward) len("y", y.size());
+    if (mode != Mode::forward) {
+        len("dy", dy.size());
+        len("dx", dx.size());
+    }
+    for (const auto& [name, v] : p)
+        if (std::find(k->params.begin(), k->params.end(), name) == k->params.end())
+            throw error(k->params.empty()
+                            ? fmt::format("{}: '{}' is not a parameter (the expression has none)", what, name)
+                            : fmt::format("{}: '{}' is not a parameter (its parameters: {})", what, name,
+                                          fmt::join(k->params, ", ")));
+    std::vector<const double*> pv;
+    std::vector<std::size_t> counts;
+    for (const auto& name : k->params) {
+        auto it = p.find(name);
+        if (it == p.end()) throw error(fmt::format("{}: parameter '{}' has no value", what, name));
+        pv.push_back(it->second.data());
+        counts.push_back(it->second.size());
+    }
+    ParamGrads g;
+    std::vector<double*> gp;
+    if (mode != Mode::forward)
+        for (std::size_t j = 0; j < k->params.size(); ++j) {
+            auto& v = g[k->params[j]];
+            v.resize(counts[j]);
+            gp.push_back(v.data());
+        }
+    run_checked(*k, mode, Typed<T>::t, x.data(), dy.data(), y.data(), dx.data(), x.size(), l,
+                pv.data(), counts.data(), gp.data());
+    return g;
+}
+}  // namespace
+
+#define SYMACT_TYPED(T)                                                                          \
+    void Kernel::forward(std::span<const T> x, std::span<T> y, const ParamValues& p, Layout l) const { \
+        call<T>(impl_.get(), Mode::forward, x, {}, y, {}, p, l);                                 \
+    }                                                                                            \
+    ParamGrads Kernel::backward(std::span<const T> x, std::span<const T> dy, std::span<T> dx,   \
+                                const ParamValues& p, Layout l) const {                          \
+        return call<T>(impl_.get(), Mode::backward, x, dy, {}, dx, p, l);                        \
+    }                                                                                            \
+    ParamGrads Kernel::forward_backward(std::span<const T> x, std::span<const T> dy,            \
+                                        std::span<T> y, std::span<T> dx, const ParamValues& p,  \
+                                        Layout l) const {                                        \
+        return call<T>(impl_.get(), Mode::fused, x, dy, y, dx, p, l);                            \
+    }
+SYMACT_TYPED(float)
+SYMACT_TYPED(double)
+#undef SYMACT_TYPED
+
+void Kernel::run(int mode, const void* x, const void* dy, void* y, void* dx, std::size_t size,
+                 Layout l, const double* const* params, const std::size_t* counts,
+                 double* const* grads) const {
+    if (!impl_) throw error("run: empty kernel handle");
+    if (mode < 0 || mode > 2) throw error(fmt::format("run: mode {} (0 forward, 1 backward, 2 fused)", mode));
+    run_checked(*impl_, static_cast<Mode>(mode), impl_->dtype, x, dy, y, dx, size, l, params,
+                counts, grads);
+}
+
+namespace {
+const detail::KernelImpl& get(const std::shared_ptr<const detail::KernelImpl>& p) {
+    if (!p) throw error("empty kernel handle");
+    return *p;
+}
+}  // namespace
+
+const std::vector<std::string>& Kernel::params() const { return get(impl_).params; }
+std::string Kernel::expression() const { return get(impl_).canonical; }
+std::string Kernel::derivative(std::string_view wrt) const {
+    const auto& k = get(impl_);
+    std::lock_guard lk(k.fn_mu);
+    return codegen::to_string(k.fn->derivative(wrt));
+}
+DType Kernel::dtype() const { return get(impl_).dtype; }
+unsigned Kernel::vector_width() const { return get(impl_).width; }
+Origin Kernel::origin() const { return get(impl_).origin; }
+std::size_t Kernel::object_size() const { return get(impl_).object_size; }
+const std::string& Kernel::ir() const { return get(impl_).ir; }
+
+}  // namespace symact::jit

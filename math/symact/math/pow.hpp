@@ -1,0 +1,131 @@
+// pow(x, y) for real x and y.
+//
+// pow(x, y) = exp(y * log|x|), with log|x| carried as a double word Lh + Ll and the
+// product y*L as a double word fed to exp_reduce's two-part argument.  The double word
+// is what makes this accurate: an absolute error d in y*L is a relative error d in the
+// result, and |y*L| reaches 104 (float32) / 745 (float64), so log|x| needs about
+// 2^-33 / 2^-63 relative accuracy, 9-10 bits more than the format has.  float32 works
+// in float double words only (no double arithmetic).
+//
+// log|x|: |x| = 2^e * m, m in [sqrt(1/2), sqrt(2)) (log.hpp's split), f = m - 1 exact,
+//     s = f / (2 + f),  |s| <= 0.1716,   log(m) = 2 atanh(s) = 2s + (2/3)s^3 + s^5 P(s^2)
+// s is a double word: one division, its residual times 1/(2+f) = (1 - s)/2 (no second
+// division).  2s and (2/3)s^3 are kept as double words; the tail s^5 P (minimax,
+// math/tools/remez.py "pow_log") is below 2^-12 of the total, so working precision is
+// enough there.  e*ln2 is added with an fma-exact product and a Fast2Sum.
+//
+// Special cases (C99 / IEEE 754 pow), applied with selects at the end:
+//   pow(x, +-0) = 1 for any x, even NaN;  pow(+1, y) = 1 for any y, even NaN
+//   NaN otherwise propagates
+//   x < 0 finite, y finite non-integer: NaN;  x < 0 (or -0), y odd integer: sign of x
+//   pow(-1, +-inf) = 1;  |x| < 1 / > 1 with y = +-inf: 0 or +inf
+//   x = +-0 or +-inf: log|x| = -inf / +inf, so y*L = +-inf and exp gives 0 or +inf
+// Overflow / underflow come from exp (clamped argument, exact 2^k scaling): results
+// underflow gradually to subnormals, and +inf appears where the true value rounds above
+// the largest finite number.
+#pragma once
+
+#include <symact/math/exp.hpp>
+#include <symact/math/log.hpp>
+
+namespace symact::math {
+
+namespace detail {
+template <class S>
+struct pow_consts;
+template <>
+struct pow_consts<float> {
+  static constexpr float two_thirds_hi = 0x1.555556p-1f, two_thirds_lo = -0x1.555556p-26f;
+  static constexpr float ln2_hi = 0x1.62e43p-1f, ln2_lo = -0x1.05c61p-29f;
+  // log(m) - 2s - (2/3)s^3 = s^5 * P(s^2)
+  static constexpr float tail[] = {0x1.999ap-2f, 0x1.245222p-2f, 0x1.dfb424p-3f};
+};
+template <>
+struct pow_consts<double> {
+  static constexpr double two_thirds_hi = 0x1.5555555555555p-1, two_thirds_lo = 0x1.5555555555555p-55;
+  static constexpr double ln2_hi = 0x1.62e42fefa39efp-1, ln2_lo = 0x1.abc9e3b39803fp-56;
+  static constexpr double tail[] = {0x1.9999999999995p-2, 0x1.2492492493082p-2, 0x1.c71c71c5772acp-3,
+                                    0x1.745d1836c7aaep-3, 0x1.3b1361845d0aap-3, 0x1.1120e3c89b7e4p-3,
+                                    0x1.de2c17417892p-4,  0x1.eb4e8f7b67e5bp-4};
+};
+
+template <class V>
+struct dword {
+  V hi, lo;
+};
+
+// e*ln2 + log(1 + f) as a double word, for integral e and f in [sqrt(1/2)-1, sqrt(2)-1].
+template <class V>
+SYMACT_MATH_INLINE dword<V> log_dw(V e, V f) {
+  using S = scalar_t<V>;
+  using C = pow_consts<S>;
+  V d = S(2) + f;
+  V dl = f - (d - S(2));  // exact: 2 + f = d + dl
+  V sh = f / d;
+  // s = sh + sl: the residual f - sh*(d + dl) (fma: nearly exact) times 1/(2+f) = (1-s)/2
+  V sl = fma(-sh, dl, fma(-sh, d, f)) * fma(K<V>(S(-0.5)), sh, K<V>(S(0.5)));
+  V zh = sh * sh;
+  V zl = fma(sh + sh, sl, fma(sh, sh, -zh));  // s^2 = zh + zl
+  // t = s^2 * (2/3 + s^2 P(s^2)) = th + tl
+  V th = zh * C::two_thirds_hi;
+  V tl = fma(zh, K<V>(C::two_thirds_hi), -th);
+  tl = fma(zl, K<V>(C::two_thirds_hi), fma(zh, K<V>(C::two_thirds_lo), tl));
+  tl = fma(zh * zh, horner(zh, C::tail), tl);
+  // u = s * t = uh + ul
+  V uh = sh * th;
+  V ul = fma(sh, th, -uh);
+  ul = fma(sh, tl, fma(sl, th, ul));
+  // log(m) = 2s + u = mh + ml   (Fast2Sum: |2sh| > |uh|)
+  V s2 = sh + sh;
+  V mh = s2 + uh;
+  V ml = ((s2 - mh) + uh) + (sl + sl + ul);
+  // e*ln2 = eh + el
+  V eh = e * C::ln2_hi;
+  V el = fma(e, K<V>(C::ln2_lo), fma(e, K<V>(C::ln2_hi), -eh));
+  // (Fast2Sum: |eh| >= ln2 > |mh| unless e = 0, when it is exact anyway)
+  V lh = eh + mh;
+  V ll = ((eh - lh) + mh) + (el + ml);
+  // renormalise (ml holds the tail, up to 2^-12 of lh): exp_reduce wants |lo| <= ulp(hi)
+  V h = lh + ll;
+  return {h, (lh - h) + ll};
+}
+
+// v is an integer (inf counts as one; NaN does not).  Below 2^mant, adding 2^mant
+// rounds a to an integer; at or above, every float is an integer.
+template <class V>
+SYMACT_MATH_INLINE auto is_integral(V v) {
+  using S = scalar_t<V>;
+  V a = abs(v);
+  return mask_or(a >= fmt<S>::two_mant, ((a + fmt<S>::two_mant) - fmt<S>::two_mant) == a);
+}
+}  // namespace detail
+
+template <class V>
+SYMACT_MATH_INLINE V pow(V x, V y) {
+  using S = scalar_t<V>;
+  using LC = detail::log_consts<S>;
+  V ax = abs(x);
+  // log|x| for finite positive |x| (subnormals pre-scaled as in log), +-inf at 0 / inf
+  auto sub = ax < fmt<S>::min_normal;
+  auto sp = detail::split_log(ax * select(sub, K<V>(LC::sub_scale), K<V>(1)));
+  V e = sp.e - select(sub, K<V>(LC::sub_e), K<V>(0));
+  auto l = detail::log_dw(e, sp.f);
+  V lh = select(ax == S(0), -inf_v<V>(), l.hi);
+  lh = select(ax == inf_v<V>(), ax, lh);
+  // y * log|x| = zh + zl; exp_reduce drops zl where zh is out of range (inf, NaN)
+  V zh = y * lh;
+  V zl = fma(y, l.lo, fma(y, lh, -zh));
+  V r = exp_from(exp_reduce(zh, zl));
+
+  auto y_int = detail::is_integral(y);
+  auto y_odd = mask_and(y_int, mask_not(detail::is_integral(y * S(0.5))));
+  auto x_neg = copysign(K<V>(1), x) < S(0);  // includes -0
+  r = select(mask_and(x_neg, y_odd), -r, r);
+  auto x_neg_finite = mask_and(x < S(0), x > -inf_v<V>());
+  r = select(mask_and(x_neg_finite, mask_not(y_int)), nan_v<V>(), r);
+  r = select(mask_and(ax == S(1), abs(y) == inf_v<V>()), K<V>(1), r);  // y*L = 0*inf
+  r = select(mask_or(is_nan(x), is_nan(y)), x + y, r);
+  return select(mask_or(x == S(1), y == S(0)), K<V>(1), r);
+}
+
+}  // namespace symact::math

@@ -1,0 +1,38 @@
+// Shared by the JIT tests: ULP distance, test inputs.
+#pragma once
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+#include <vector>
+
+namespace symact::test {
+
+// Distance in units in the last place between two finite or infinite values of T; NaN
+// matches NaN only (0), else "infinitely" far.
+template <class T> std::uint64_t ulp_distance(T a, T b) {
+    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b) ? 0 : UINT64_MAX;
+    if (a == b) return 0;
+    using U = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
+    auto ord = [](T v) {
+        auto i = std::bit_cast<U>(v);
+        return i < 0 ? static_cast<std::int64_t>(std::numeric_limits<U>::min()) - i : static_cast<std::int64_t>(i);
+    };
+    std::int64_t d = ord(a) - ord(b);
+    return static_cast<std::uint64_t>(d < 0 ? -d : d);
+}
+
+// Inputs that exercise every branch of the math functions: specials, tiny, huge, a grid.
+template <class T> std::vector<T> test_points() {
+    constexpr T inf = std::numeric_limits<T>::infinity();
+    std::vector<T> v{T(0), -T(0), inf, -inf, std::numeric_limits<T>::quiet_NaN(),
+                     std::numeric_limits<T>::min(), std::numeric_limits<T>::denorm_min(),
+                     std::numeric_limits<T>::max(), -std::numeric_limits<T>::max(), T(1e-30), T(-1e-30),
+                     T(1e-8), T(-1e-8), T(88.7), T(-88.7), T(89.5), T(-104), T(710), T(-745), T(1000), T(-1000)};
+    for (int i = -400; i <= 400; ++i) v.push_back(static_cast<T>(i) * T(0.05));
+    for (int i = 0; i < 37; ++i) v.push_back(T(1.37) * static_cast<T>(i) - T(25));  // 37: a tail
+    return v;
+}
+
+}  // namespace symact::test
