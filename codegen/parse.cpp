@@ -14,6 +14,16 @@
 
 namespace symact::codegen {
 
+namespace {
+ParseOptions& default_options() {
+    static ParseOptions o;
+    return o;
+}
+}  // namespace
+
+void set_default_parse_options(ParseOptions opts) { default_options() = std::move(opts); }
+const ParseOptions& default_parse_options() { return default_options(); }
+
 std::vector<std::string_view> function_names() {
     std::vector<std::string_view> v;
 #define SYMACT_X(S, n) if (!is_comparison(Op::S)) v.push_back(#n);
@@ -306,6 +316,10 @@ private:
         if (op == Op::Const && extra < 0) {
             if (call) fail(fmt::format("unknown function '{}'{}", name, suggestion(name)), t);
             return g_.param(name);  // any other name is a parameter
+        }
+        if (!call && extra >= 0 && toks_.size() == 2) {  // the whole input is a catalog name
+            Expr xs[] = {g_.var()};
+            return at(t, [&] { return *o_.extra_function(g_, name, xs); });
         }
         if (!call)
             fail(fmt::format("'{}' is a function: call it as {}(...)", name, name), t);

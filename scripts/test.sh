@@ -1,7 +1,36 @@
 #!/usr/bin/env bash
-# Every test: install what is missing, build, run the whole suite (ctest).
+# Every test: install what is missing, build, run the whole suite (ctest), then the same
+# suite under AddressSanitizer + UndefinedBehaviorSanitizer, the concurrency tests under
+# ThreadSanitizer, and each fuzzer for a bounded time. SYMACT_TEST_FULL=0 (the default for
+# now) runs only the first stage; SYMACT_TEST_FULL=1 all of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+jobs=$(nproc)
+stage() { printf '\n==== %s\n' "$*"; }
+
+stage "release build and the whole suite"
 bash scripts/build.sh
-cd build
-ctest --output-on-failure --parallel "$(nproc)" --timeout 1800
+(cd build && ctest --output-on-failure --parallel "$jobs" --timeout 1800)
+
+if [[ ${SYMACT_TEST_FULL:-0} != 1 ]]; then exit 0; fi
+
+stage "AddressSanitizer + UndefinedBehaviorSanitizer: the whole suite"
+cmake --preset asan >/dev/null
+cmake --build build-asan --parallel "$jobs"
+# not under ASan: timing-free but compiler-driving checks (assembly greps, compile-fail),
+# which test the compiler's output rather than our code's memory safety
+(cd build-asan && ctest --output-on-failure --parallel "$jobs" --timeout 1800 -LE no_sanitizer)
+
+stage "ThreadSanitizer: the concurrency tests"
+cmake --preset tsan >/dev/null
+cmake --build build-tsan --parallel "$jobs" --target jit_tests
+if [[ -n $(cd build-tsan && ctest -N -L concurrency | grep -E '^ +Test +#') ]]; then
+  (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -L concurrency --timeout 1800)
+else
+  echo "no concurrency tests yet"
+fi
+
+stage "fuzzers (clang-19, libFuzzer, ASan + UBSan), bounded time each"
+cmake --preset fuzz >/dev/null
+cmake --build build-fuzz --parallel "$jobs"
+(cd build-fuzz && ctest --output-on-failure -R '^fuzz_')

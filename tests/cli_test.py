@@ -108,6 +108,23 @@ for args in (('--help',), ('eval', '--help'), ('diff', '--help'), ('jit', '--hel
     rc, out, err = run(*args)
     check('help %r' % (args,), rc == 0 and 'usage: symact' in out, out + err)
 
+# catalog names in strings, bare names, and the compile-time kernels (--engine=aot)
+rc, out, err = run('eval', '--at=-1,1', '--json', '--', 'gelu(x) + 0.1*x')
+check('catalog name in an expression', rc == 0 and abs(json.loads(out)['f'][1] - 0.9413447460685429) < 1e-15, out + err)
+results = {}
+for engine in ('jit', 'ref', 'aot'):
+    rc, out, err = run('eval', '--engine=' + engine, '--at=-1,0,2', '--dy=1,2,3', '--grad', '--param=alpha=1.5',
+                       '--json', '--', 'elu')
+    check('elu by name, engine %s' % engine, rc == 0, err)
+    results[engine] = json.loads(out) if rc == 0 else None
+check('engines agree on elu', results['jit'] == results['ref'] == results['aot'], repr(results))
+rc, out, err = run('eval', '--engine=aot', '--at=1', '--json', '--', 'leaky_relu')
+check('aot default parameter (leaky_relu slope 0.01)', rc == 0 and json.loads(out)['f'] == [1.0], out + err)
+rc, out, err = run('eval', '--engine=aot', '--at=1', '--', 'frob')
+check('aot unknown entry', rc == 2 and "'frob' is not a catalog entry" in err, err)
+rc, out, err = run('diff', '--', 'silu')
+check('diff of a catalog name', rc == 0 and out.strip() == 'sigmoid(x) + x*sigmoid(-x)*sigmoid(x)', out + err)
+
 for f in failures:
     print('FAIL', f)
 print('%d passed, %d failed' % (count - len(failures), len(failures)))

@@ -11,6 +11,9 @@
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/function.hpp"
 #include "symact/error.hpp"
+#ifdef SYMACT_HAVE_CATALOG
+#include <symact/dsl/aot.hpp>
+#endif
 #include "symact/jit/jit.hpp"
 
 namespace symact::cli {
@@ -26,8 +29,10 @@ Evaluates EXPR (and with --grad its derivatives) at the given points.
   --dy=Y1,Y2,...           upstream gradient (default all ones): df_dx[i] = dy[i]*f'(x[i]),
                            df_dparam[NAME][i] = dy[i]*df/dNAME(x[i]), dparam[NAME] = its sum
   --dtype=f64|f32          precision of the evaluation (default f64)
-  --engine=jit|ref         jit (default): the compiled fused kernels (LLVM, vectorized);
-                           ref: the reference evaluator (scalar libm, each node once)
+  --engine=jit|ref|aot     jit (default): the compiled fused kernels (LLVM, vectorized);
+                           ref: the reference evaluator (scalar libm, each node once);
+                           aot: a catalog entry's compile-time (DSL) kernels: EXPR is its
+                           name (elu, gelu, mish, ...); parameters default to PyTorch's
   --json                   print {"f":[..], "df_dx":[..], "df_dparam":{..}, "dparam":{..}}
 
 example: symact eval --at=-1,0,1 --grad --param=alpha=1.5 -- 'where(x > 0, x, alpha*expm1(x))'
@@ -115,9 +120,57 @@ Values<T> eval_jit(const codegen::Function& fn, const Request& rq) {
     return v;
 }
 
+#ifdef SYMACT_HAVE_CATALOG
+// The compile-time kernels of a catalog entry (dsl/aot.hpp): f and dy*f' from the fused
+// kernel, per-point dy*df/dparam from the backward kernel one point at a time.
 template <class T>
-int run(codegen::Function& fn, const Request& rq, bool use_jit) {
-    auto [vals, sums] = use_jit ? eval_jit<T>(fn, rq) : eval_ref<T>(fn, rq);
+Values<T> eval_aot(const codegen::Function& fn, const Request& rq) {
+    const dsl::aot_kernel* k = dsl::find_aot(rq.text);
+    if (!k) {
+        std::vector<std::string_view> names;
+        for (const auto& e : dsl::aot_kernels()) names.push_back(e.name);
+        throw error(fmt::format("eval --engine=aot: '{}' is not a catalog entry (entries: {})", rq.text,
+                                fmt::join(names, ", ")));
+    }
+    const auto& fns = [&]() -> const dsl::aot_fns<T>& {
+        if constexpr (sizeof(T) == 4) return k->f32; else return k->f64;
+    }();
+    std::vector<double> p = k->bind(rq.params);
+    const std::size_t n = rq.at.size(), np = k->params.size();
+    std::vector<T> xs(rq.at.begin(), rq.at.end()), dy(rq.dy.begin(), rq.dy.end()), y(n), dx(n);
+    Values<T> v;
+    if (!rq.grad) {
+        fns.forward(xs.data(), y.data(), n, p.data());
+        v.rows.push_back(y);
+        return v;
+    }
+    std::vector<double> dp(np, 0.0);
+    fns.fused(xs.data(), dy.data(), y.data(), dx.data(), n, p.data(), dp.data());
+    v.rows = {y, dx};
+    for (const auto& name : fn.params()) {  // the output's order: sorted names
+        std::size_t j = 0;
+        while (j < np && k->params[j].name != name) ++j;
+        std::vector<T> row(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            std::vector<double> one(np, 0.0);
+            T scratch;
+            fns.backward(&xs[i], &dy[i], &scratch, 1, p.data(), one.data());
+            row[i] = static_cast<T>(one[j]);
+        }
+        v.rows.push_back(row);
+        v.sums.push_back(dp[j]);
+    }
+    return v;
+}
+#endif
+
+template <class T>
+int run(codegen::Function& fn, const Request& rq, const std::string& engine) {
+    auto [vals, sums] = engine == "jit" ? eval_jit<T>(fn, rq)
+#ifdef SYMACT_HAVE_CATALOG
+                        : engine == "aot" ? eval_aot<T>(fn, rq)
+#endif
+                                          : eval_ref<T>(fn, rq);
     std::vector<T> xs(rq.at.begin(), rq.at.end());
     std::size_t n = xs.size();
     const auto& params = fn.params();
@@ -169,8 +222,13 @@ int cmd_eval(std::span<char*> argv) {
         throw error(a.positional().empty() ? "eval: no expression given (see symact eval --help)"
                                            : "eval: give one expression (quote it if it has spaces)");
     std::string engine = a.get("engine").value_or("jit");
+#ifdef SYMACT_HAVE_CATALOG
+    if (engine != "ref" && engine != "jit" && engine != "aot")
+        throw error(fmt::format("eval: unknown engine '{}' (available: jit, ref, aot)", engine));
+#else
     if (engine != "ref" && engine != "jit")
         throw error(fmt::format("eval: unknown engine '{}' (available: jit, ref)", engine));
+#endif
     std::string dtype = a.get("dtype").value_or("f64");
     if (dtype != "f64" && dtype != "f32")
         throw error(fmt::format("eval: unknown dtype '{}' (f64 or f32)", dtype));
@@ -194,12 +252,11 @@ int cmd_eval(std::span<char*> argv) {
                             ? fmt::format("eval: --param {}: the expression has no parameters", k)
                             : fmt::format("eval: --param {}: not a parameter of the expression "
                                           "(its parameters: {})", k, fmt::join(fn.params(), ", ")));
-    for (const auto& p : fn.params())
-        if (!rq.params.count(p))
+    for (const auto& p : fn.params())  // (aot: catalog entries have PyTorch's defaults)
+        if (!rq.params.count(p) && engine != "aot")
             throw error(fmt::format("parameter '{}' has no value (give it with --param={}=VALUE)", p, p));
     rq.text = a.positional()[0];
-    bool use_jit = engine == "jit";
-    return dtype == "f32" ? run<float>(fn, rq, use_jit) : run<double>(fn, rq, use_jit);
+    return dtype == "f32" ? run<float>(fn, rq, engine) : run<double>(fn, rq, engine);
 }
 
 }  // namespace symact::cli

@@ -8,6 +8,9 @@ namespace symact::cli {
 int cmd_eval(std::span<char*> args);
 int cmd_diff(std::span<char*> args);
 int cmd_demo(std::span<char*> args);
+int cmd_inspect(std::span<char*> args);
+int cmd_plot(std::span<char*> args);
+int cmd_gen(std::span<char*> args);
 int cmd_jit(std::span<char*> args);
 
 }  // namespace symact::cli

@@ -4,11 +4,16 @@
 #include <cstring>
 #include <exception>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "symact/codegen/parse.hpp"
+#ifdef SYMACT_HAVE_CATALOG
+#include <symact/dsl/names.hpp>
+#endif
 #include "symact/error.hpp"
 
 namespace {
@@ -21,6 +26,9 @@ commands:
   eval    evaluate an expression and its derivatives at points
   diff    print the simplified derivative
   jit     compile with the JIT: kernels, derivatives, IR, --bench for speed
+  inspect what an activation does: range, limits, saturation, kinks, max |f'|
+  plot    draw activations (and f') as SVG or PNG
+  gen     write a self-contained C++/C header with the kernels (docs/EMBED.md)
 
 `symact COMMAND --help` describes a command. Expressions use x, parameters (any other
 name), numbers, + - * / ^, parentheses, where(cond, a, b) with < <= > >=, pi, e and the
@@ -35,10 +43,17 @@ struct Command {
 constexpr Command commands[] = {{"demo", symact::cli::cmd_demo},
                                  {"eval", symact::cli::cmd_eval},
                                  {"diff", symact::cli::cmd_diff},
-                                 {"jit", symact::cli::cmd_jit}};
+                                 {"jit", symact::cli::cmd_jit},
+                                 {"inspect", symact::cli::cmd_inspect},
+                                 {"plot", symact::cli::cmd_plot},
+                                 {"gen", symact::cli::cmd_gen}};
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef SYMACT_HAVE_CATALOG
+    // catalog names (relu, gelu(x), elu(x, 2), ...) in every command's expressions
+    symact::codegen::set_default_parse_options(symact::dsl::catalog_parse_options());
+#endif
     std::span<char*> args(argv + 1, argc > 0 ? argc - 1 : 0);
     if (args.empty() || std::strcmp(args[0], "--help") == 0 || std::strcmp(args[0], "-h") == 0 ||
         std::strcmp(args[0], "help") == 0) {
@@ -61,6 +76,8 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    fmt::print(stderr, "symact: unknown command '{}' (commands: demo, eval, diff, jit; see symact --help)\n", args[0]);
+    std::string names;
+    for (const auto& c : commands) names += (names.empty() ? "" : ", ") + std::string(c.name);
+    fmt::print(stderr, "symact: unknown command '{}' (commands: {}; see symact --help)\n", args[0], names);
     return 2;
 }

@@ -15,7 +15,7 @@ namespace symact::codegen {
 
 class Function {
 public:
-    explicit Function(std::string_view text, const ParseOptions& opts = {});
+    explicit Function(std::string_view text, const ParseOptions& opts = default_parse_options());
 
     Expr f() const { return f_; }
     // d f / d wrt; wrt is "x" or one of params(). Throws symact::error otherwise.

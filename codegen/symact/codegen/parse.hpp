@@ -22,8 +22,14 @@ struct ParseOptions {
     bool wildcards = false;  // accept ?name (rewrite-rule patterns)
 };
 
-// Parses `text` into `g`. Throws symact::error with the position of the first problem.
-Expr parse(Graph& g, std::string_view text, const ParseOptions& opts = {});
+// The options parse() and Function use when given none: set once at start-up by a program
+// that knows more names (the CLI installs the activation catalog: relu, gelu(x), elu(x, 2)).
+void set_default_parse_options(ParseOptions opts);
+const ParseOptions& default_parse_options();
+
+// Parses `text` into `g`. Throws symact::error with the position of the first problem. A
+// text that is just the name of an extra function ("gelu") means that function of x.
+Expr parse(Graph& g, std::string_view text, const ParseOptions& opts = default_parse_options());
 
 // The function names the syntax knows (for help texts and suggestions).
 std::vector<std::string_view> function_names();

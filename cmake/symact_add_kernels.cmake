@@ -1,0 +1,50 @@
+# symact_add_kernels(TARGET tgt NAME id EXPR "x*tanh(softplus(x))" [NAMESPACE ns] [DTYPES f32 f64]
+#                    [LANG cpp|c])
+# Generates <build>/symact_kernels/<id>.hpp (or .h) at build time with `symact gen` and adds
+# it to `tgt`: its folder becomes an include directory, and the header is regenerated when
+# the expression or the symact executable changes. EXPR may also be a catalog name (mish).
+# The command run is ${SYMACT_GEN_COMMAND} (default: the installed `symact gen`).
+function(symact_add_kernels)
+  cmake_parse_arguments(PARSE_ARGV 0 A "" "TARGET;NAME;EXPR;NAMESPACE;LANG" "DTYPES")
+  foreach(req TARGET NAME EXPR)
+    if(NOT A_${req})
+      message(FATAL_ERROR "symact_add_kernels: ${req} is required")
+    endif()
+  endforeach()
+  if(A_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "symact_add_kernels: unknown arguments ${A_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT TARGET ${A_TARGET})
+    message(FATAL_ERROR "symact_add_kernels: ${A_TARGET} is not a target")
+  endif()
+  if(NOT A_LANG)
+    set(A_LANG cpp)
+  endif()
+  if(NOT A_DTYPES)
+    set(A_DTYPES f32 f64)
+  endif()
+  list(JOIN A_DTYPES "," dtypes)
+  set(ext hpp)
+  if(A_LANG STREQUAL "c")
+    set(ext h)
+  endif()
+  set(dir ${CMAKE_CURRENT_BINARY_DIR}/symact_kernels)
+  set(out ${dir}/${A_NAME}.${ext})
+  set(args --name=${A_NAME} --dtype=${dtypes} --lang=${A_LANG})
+  if(A_NAMESPACE)
+    list(APPEND args --namespace=${A_NAMESPACE})
+  endif()
+  set(cmd ${SYMACT_GEN_COMMAND})
+  if(NOT cmd)
+    set(cmd ${SYMACT_EXECUTABLE} gen)
+  endif()
+  list(GET cmd 0 exe)
+  file(MAKE_DIRECTORY ${dir})
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${cmd} ${args} -o ${out} -- ${A_EXPR}
+    DEPENDS ${exe}
+    COMMENT "symact gen: ${A_NAME} = ${A_EXPR}"
+    VERBATIM)
+  target_sources(${A_TARGET} PRIVATE ${out})
+  target_include_directories(${A_TARGET} PRIVATE ${dir})
+endfunction()

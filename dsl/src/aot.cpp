@@ -1,0 +1,91 @@
+// The catalog's kernels, instantiated once (float32 and float64; forward, backward, fused)
+// and type-erased for the aot registry (aot.hpp). This TU is the "whole catalog" compile.
+#include <algorithm>
+#include <array>
+
+#include <symact/dsl/aot.hpp>
+#include <symact/dsl/catalog.hpp>
+#include <symact/dsl/kernel.hpp>
+#include <symact/error.hpp>
+
+namespace symact::dsl {
+namespace {
+
+// PyTorch's defaults, for parameters the caller does not set.
+constexpr double default_of(std::string_view p) {
+    if (p == "slope") return 0.01;
+    if (p == "a") return 0.25;
+    if (p == "lower") return 1.0 / 8;
+    if (p == "upper") return 1.0 / 3;
+    if (p == "lambda") return 0.5;
+    if (p == "b") return 4.0;
+    return 1.0;  // alpha, beta
+}
+
+template <const auto& E>
+struct entry {
+    using K = decltype(kernel(E));
+    static const K& k() {
+        static const K kk = kernel(E);
+        return kk;
+    }
+    static constexpr auto params = [] {
+        std::array<aot_param, K::np> out{};
+        for (std::size_t i = 0; i < K::np; ++i) out[i] = {K::names::value[i], default_of(K::names::value[i])};
+        return out;
+    }();
+    template <class S> static void fwd(const S* x, S* y, std::size_t n, const double* p) {
+        k().template run_raw<mode::forward, S>(x, nullptr, y, nullptr, n, p, nullptr);
+    }
+    template <class S> static void bwd(const S* x, const S* dy, S* dx, std::size_t n, const double* p, double* dp) {
+        k().template run_raw<mode::backward, S>(x, dy, nullptr, dx, n, p, dp);
+    }
+    template <class S>
+    static void fused(const S* x, const S* dy, S* y, S* dx, std::size_t n, const double* p, double* dp) {
+        k().template run_raw<mode::fused, S>(x, dy, y, dx, n, p, dp);
+    }
+    static aot_kernel make(std::string_view name) {
+        return {name, params, {&fwd<float>, &bwd<float>, &fused<float>}, {&fwd<double>, &bwd<double>, &fused<double>}};
+    }
+};
+
+const std::vector<aot_kernel>& table() {
+    static const std::vector<aot_kernel> t = {
+#define SYMACT_X(n) entry<act::n>::make(#n),
+        SYMACT_DSL_CATALOG(SYMACT_X)
+#undef SYMACT_X
+    };
+    return t;
+}
+
+}  // namespace
+
+std::vector<double> aot_kernel::bind(const std::map<std::string, double, std::less<>>& values) const {
+    std::vector<double> out;
+    for (const auto& p : params) {
+        auto it = values.find(p.name);
+        out.push_back(it == values.end() ? p.default_value : it->second);
+    }
+    for (const auto& [k, v] : values) {
+        if (std::none_of(params.begin(), params.end(), [&](const aot_param& p) { return p.name == k; })) {
+            std::string msg = "'";
+            msg.append(name).append("' has no parameter '").append(k).append("'");
+            if (params.empty()) msg.append(" (it has none)");
+            for (std::size_t i = 0; i < params.size(); ++i)
+                msg.append(i ? ", " : " (it has: ").append(params[i].name);
+            if (!params.empty()) msg.append(")");
+            throw error(msg);
+        }
+    }
+    return out;
+}
+
+std::span<const aot_kernel> aot_kernels() { return table(); }
+
+const aot_kernel* find_aot(std::string_view name) {
+    for (const auto& k : table())
+        if (k.name == name) return &k;
+    return nullptr;
+}
+
+}  // namespace symact::dsl

@@ -1,0 +1,44 @@
+// The catalog's compile-time kernels, type-erased: by name, function pointers for float32
+// and float64 forward, backward and fused forward+backward, with parameter values by name.
+// Built once in the symact_dsl_catalog library (dsl/src/aot.cpp), for the CLI's
+// `symact eval --engine=aot NAME --param=...` and for tests.
+#pragma once
+#include <cstddef>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace symact::dsl {
+
+struct aot_param {
+    std::string_view name;
+    double default_value;  // PyTorch's default, used when a value is not given
+};
+
+template <class S>
+struct aot_fns {
+    // p: parameter values in the order of aot_kernel::params; dp (may be null): sum(df/dp dy)
+    void (*forward)(const S* x, S* y, std::size_t n, const double* p);
+    void (*backward)(const S* x, const S* dy, S* dx, std::size_t n, const double* p, double* dp);
+    void (*fused)(const S* x, const S* dy, S* y, S* dx, std::size_t n, const double* p, double* dp);
+};
+
+struct aot_kernel {
+    std::string_view name;
+    std::span<const aot_param> params;
+    aot_fns<float> f32;
+    aot_fns<double> f64;
+
+    // Parameter values in order: given ones by name, the others at their defaults. Throws
+    // symact::error for a name this entry does not have.
+    std::vector<double> bind(const std::map<std::string, double, std::less<>>& values) const;
+};
+
+// Every catalog entry, in catalog order.
+std::span<const aot_kernel> aot_kernels();
+// The entry called `name`, or nullptr.
+const aot_kernel* find_aot(std::string_view name);
+
+}  // namespace symact::dsl

@@ -1,0 +1,64 @@
+// The activation catalog, each entry defined once, here, in the DSL. Constants are exact
+// (lit<N, D>) so they fold; parameters are named (kernels take them by name, strings as
+// trailing arguments: names.hpp; the aot registry's defaults: src/aot.cpp). Kinks follow
+// PyTorch (docs/CONVENTIONS.md): the comparison in each `where` is chosen so the branch
+// autograd uses is the one selected.
+// Registry functions are called qualified (dsl::tanh): the entries' own names would hide them.
+#pragma once
+#include "symact/dsl/build.hpp"
+
+namespace symact::dsl::act {
+
+using symact::lit;
+using dsl::x;
+
+inline constexpr auto slope = param<"slope">;      // leaky_relu
+inline constexpr auto a = param<"a">;              // prelu
+inline constexpr auto lower = param<"lower">;      // rrelu
+inline constexpr auto upper = param<"upper">;
+inline constexpr auto alpha = param<"alpha">;      // elu, celu, mpelu
+inline constexpr auto beta = param<"beta">;        // mpelu, swish, softplus
+inline constexpr auto lambda = param<"lambda">;    // softshrink, hardshrink
+inline constexpr auto b = param<"b">;              // squareplus
+
+inline constexpr auto identity = x;
+inline constexpr auto binary_step = where(x >= lit<0>, lit<1>, lit<0>);       // f(0) = 1, f' = 0
+inline constexpr auto sigmoid = dsl::sigmoid(x);
+inline constexpr auto tanh = dsl::tanh(x);
+inline constexpr auto relu = where(x > lit<0>, x, lit<0>);                    // relu'(0) = 0
+inline constexpr auto relu6 = where(x <= lit<0>, lit<0>, where(x >= lit<6>, lit<6>, x));  // 0 at 0, 6
+inline constexpr auto leaky_relu = where(x > lit<0>, x, slope * x);           // slope at 0
+inline constexpr auto prelu = where(x > lit<0>, x, a * x);                    // a at 0
+inline constexpr auto rrelu = where(x > lit<0>, x, (lower + upper) / lit<2> * x);  // inference
+inline constexpr auto elu = where(x > lit<0>, x, alpha * expm1(x));           // alpha at 0
+inline constexpr auto selu = lit<1050700987355480493, 1000000000000000000> *
+                             where(x > lit<0>, x, lit<1673263242354377284, 1000000000000000000> * expm1(x));
+inline constexpr auto celu = max(lit<0>, x) + min(lit<0>, alpha * expm1(x / alpha));  // ties split
+inline constexpr auto mpelu = where(x > lit<0>, x, alpha * expm1(beta * x));
+inline constexpr auto gelu = lit<1, 2> * x * (lit<1> + erf(x / dsl::sqrt(lit<2>)));
+inline constexpr auto gelu_tanh =
+    lit<1, 2> * x *
+    (lit<1> + dsl::tanh(dsl::sqrt(lit<2> / constants::pi) * (x + lit<44715, 1000000> * pow(x, lit<3>))));
+inline constexpr auto silu = x * dsl::sigmoid(x);
+inline constexpr auto swish = x * dsl::sigmoid(beta * x);
+inline constexpr auto mish = x * dsl::tanh(dsl::softplus(x));
+inline constexpr auto softplus = dsl::softplus(beta * x) / beta;
+inline constexpr auto softsign = x / (lit<1> + abs(x));
+inline constexpr auto hardsigmoid = where(x <= lit<-3>, lit<0>, where(x >= lit<3>, lit<1>, x / lit<6> + lit<1, 2>));
+inline constexpr auto hardswish = where(x < lit<-3>, lit<0>, where(x > lit<3>, x, x * (x + lit<3>) / lit<6>));
+inline constexpr auto hardtanh = where(x <= lit<-1>, lit<-1>, where(x >= lit<1>, lit<1>, x));
+inline constexpr auto logsigmoid = -dsl::softplus(-x);
+inline constexpr auto tanhshrink = x - dsl::tanh(x);
+inline constexpr auto softshrink = where(x > lambda, x - lambda, where(x < -lambda, x + lambda, lit<0>));
+inline constexpr auto hardshrink = where(x > lambda, x, where(x < -lambda, x, lit<0>));
+inline constexpr auto squareplus = (x + dsl::sqrt(x * x + b)) / lit<2>;
+inline constexpr auto serf = x * erf(dsl::softplus(x));
+
+}  // namespace symact::dsl::act
+
+// X(name): every catalog entry, for the registries built from it (aot.hpp, names.hpp).
+#define SYMACT_DSL_CATALOG(X)                                                                    \
+    X(identity) X(binary_step) X(sigmoid) X(tanh) X(relu) X(relu6) X(leaky_relu) X(prelu)       \
+    X(rrelu) X(elu) X(selu) X(celu) X(mpelu) X(gelu) X(gelu_tanh) X(silu) X(swish) X(mish)     \
+    X(softplus) X(softsign) X(hardsigmoid) X(hardswish) X(hardtanh) X(logsigmoid)              \
+    X(tanhshrink) X(softshrink) X(hardshrink) X(squareplus) X(serf)

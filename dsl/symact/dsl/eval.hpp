@@ -1,0 +1,99 @@
+// Runs a plan (plan.hpp) for one element with a backend value type V (float, double, an
+// instrumented counter, ...): each live step once, in order, into registers. Registry ops
+// run their own ops::S::eval; the split families (plan.hpp) run the symact::math pieces
+// that ops' eval is made of, so the shared work is done once.
+#pragma once
+#include <symact/math/all.hpp>
+
+#include "symact/dsl/fused.hpp"
+#include "symact/dsl/plan.hpp"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SYMACT_DSL_INLINE inline __attribute__((always_inline))
+#define SYMACT_DSL_INLINE_LAMBDA __attribute__((always_inline))
+#define SYMACT_DSL_FLATTEN __attribute__((flatten, noinline))
+#else
+#define SYMACT_DSL_FLATTEN
+#define SYMACT_DSL_INLINE inline
+#define SYMACT_DSL_INLINE_LAMBDA
+#endif
+
+namespace symact::dsl {
+
+template <class Plan, class V>
+struct machine {
+    using S = math::scalar_t<V>;
+    using M = decltype(std::declval<V>() < std::declval<V>());
+    static constexpr auto& P = Plan::value;
+    static constexpr std::size_t N = P.size;
+
+    V v[N];
+    M m[N];
+    math::exp_reduced<V> r[N];
+    const S* pv;  // parameter values
+    const S* nv;  // stored numbers
+
+    // A step's value; a comparison used as a number is 1 or 0.
+    template <int J> SYMACT_DSL_INLINE V val() const {
+        if constexpr (P.steps[J].mask) return math::select(m[J], math::K<V>(1), math::K<V>(0));
+        else return v[J];
+    }
+    template <int J> SYMACT_DSL_INLINE M cond() const {
+        if constexpr (P.steps[J].mask) return m[J];
+        else return !(v[J] == S(0));
+    }
+    // a^K by squaring, unrolled at compile time (|K| >= 2: 0 and 1 are simplified away)
+    template <int K> static SYMACT_DSL_INLINE V powu(V a) {
+        if constexpr (K == 1) return a;
+        else if constexpr (K % 2 == 0) { V h = powu<K / 2>(a); return h * h; }
+        else return powu<K - 1>(a) * a;
+    }
+    template <int K> static SYMACT_DSL_INLINE V powi(V a) {
+        if constexpr (K < 0) return math::K<V>(1) / powu<-K>(a); else return powu<K>(a);
+    }
+
+    template <std::size_t I> SYMACT_DSL_INLINE void run(const V& x) {
+        constexpr step s = P.steps[I];
+        constexpr int a0 = s.a[0], a1 = s.a[1], a2 = s.a[2];
+        if constexpr (!s.live) return;
+        else if constexpr (s.k == sk::var) v[I] = x;
+        else if constexpr (s.k == sk::cst)
+            v[I] = math::K<V>(static_cast<S>(static_cast<long double>(s.c.num) / s.c.den));
+        else if constexpr (s.k == sk::num) v[I] = math::K<V>(nv[s.idx]);
+        else if constexpr (s.k == sk::par) v[I] = math::K<V>(pv[s.idx]);
+        else if constexpr (s.k == sk::add) v[I] = val<a0>() + val<a1>();
+        else if constexpr (s.k == sk::mul) v[I] = val<a0>() * val<a1>();
+        else if constexpr (s.k == sk::div) v[I] = val<a0>() / val<a1>();
+        else if constexpr (s.k == sk::powi) v[I] = powi<s.idx>(val<a0>());
+        else if constexpr (s.k == sk::sqrt) v[I] = ops::Sqrt::eval(val<a0>());
+        else if constexpr (s.k == sk::rsqrt) v[I] = math::K<V>(1) / ops::Sqrt::eval(val<a0>());
+        else if constexpr (s.k == sk::exp_red) r[I] = math::exp_reduce(val<a0>());
+        else if constexpr (s.k == sk::exp) v[I] = math::exp_from(r[a1]);
+        else if constexpr (s.k == sk::expm1) v[I] = math::keep_zero(val<a0>(), math::expm1_from(r[a1]));
+        else if constexpr (s.k == sk::sig_t) v[I] = math::sigmoid_t(val<a0>());
+        else if constexpr (s.k == sk::sig_q) v[I] = math::sigmoid_q(val<a0>());
+        else if constexpr (s.k == sk::sigmoid) v[I] = math::sigmoid_from(val<a0>(), val<a1>());
+        else if constexpr (s.k == sk::softplus) v[I] = math::softplus_from(val<a0>(), val<a1>());
+        else if constexpr (s.k == sk::tanh_t) v[I] = math::tanh_t(val<a0>());
+        else if constexpr (s.k == sk::tanh) v[I] = math::tanh_from(val<a0>(), val<a1>());
+        else if constexpr (s.k == sk::sech2) v[I] = math::sech2_from(val<a1>());
+        else if constexpr (s.k == sk::tanh_sp) v[I] = fused::tanh_softplus_from(val<a0>(), val<a1>());
+        else if constexpr (s.k == sk::sech2_sp) v[I] = fused::sech2_softplus_from(val<a0>(), val<a1>());
+        else {  // sk::call: the op's own numerics
+            using Op = std::tuple_element_t<static_cast<std::size_t>(s.op), op_list>;
+            if constexpr (s.mask) m[I] = Op::eval(val<a0>(), val<a1>());
+            else if constexpr (std::is_same_v<Op, ops::Where>) v[I] = Op::eval(cond<a0>(), val<a1>(), val<a2>());
+            else if constexpr (Op::arity == 0) v[I] = Op::template eval<V>();
+            else if constexpr (Op::arity == 1) v[I] = Op::eval(val<a0>());
+            else v[I] = Op::eval(val<a0>(), val<a1>());
+        }
+    }
+
+    template <std::size_t... I> SYMACT_DSL_INLINE void run_all(const V& x, std::index_sequence<I...>) {
+        (run<I>(x), ...);
+    }
+    SYMACT_DSL_INLINE void operator()(const V& x) { run_all(x, std::make_index_sequence<N>{}); }
+    template <std::size_t R> SYMACT_DSL_INLINE V root() const { return val<P.roots[R]>(); }
+};
+
+}  // namespace symact::dsl

@@ -1,0 +1,22 @@
+// Compiled to assembly by check_no_calls.cmake (test dsl_no_calls): the loops of DSL kernels
+// (forward, backward with parameter gradients, fused) contain no call and are vectorized.
+#include <symact/dsl.hpp>
+#include <symact/dsl/catalog.hpp>
+
+using namespace symact::dsl;
+
+void mish_fb(std::span<const float> x, std::span<const float> dy, std::span<float> y, std::span<float> dx) {
+    symact::kernel(act::mish).forward_backward(x, dy, y, dx);
+}
+double elu_b(std::span<const float> x, std::span<const float> dy, std::span<float> dx) {
+    return symact::kernel(act::elu).backward(x, dy, dx, act::alpha = 1.0)[act::alpha];
+}
+void gelu_f(std::span<const double> x, std::span<double> y) { symact::kernel(act::gelu).forward(x, y); }
+void relu_f(std::span<const float> x, std::span<float> y) { symact::kernel(act::relu).forward(x, y); }
+void gelu_fb32(std::span<const float> x, std::span<const float> dy, std::span<float> y, std::span<float> dx) {
+    symact::kernel(act::gelu).forward_backward(x, dy, y, dx);
+}
+void gelu_tanh_f32(std::span<const float> x, std::span<float> y) { symact::kernel(act::gelu_tanh).forward(x, y); }
+double celu_fb(std::span<const float> x, std::span<const float> dy, std::span<float> y, std::span<float> dx) {
+    return symact::kernel(act::celu).forward_backward(x, dy, y, dx, act::alpha = 1.0)[act::alpha];
+}
