@@ -3,7 +3,7 @@
 // float32, N = 65,536 (in cache) and 16,777,216. Names: MODE/FUNCTION/IMPL/N with
 //   MODE  fwd (y = f(x)) or fb (y = f(x) and dx = f'(x) dy; oneDNN: forward then backward)
 //   IMPL  dsl, onednn, libm; stream/fwd (read x, write y), stream/fb (read x, dy; write y, dx)
-// Results and the command: bench/RESULTS-dsl.md.
+// Results and the command: bench/RESULTS.md (DSL section).
 #include <benchmark/benchmark.h>
 
 #include <cmath>

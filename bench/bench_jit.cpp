@@ -1,4 +1,4 @@
-// bench_jit: what the JIT costs and what it buys (bench/RESULTS-jit.md).
+// bench_jit: what the JIT costs and what it buys (bench/RESULTS.md (JIT section)).
 //   compile/cold      mish forward+backward+fused from text, no cache (median over reps)
 //   compile/disk_hit  the same from the disk cache (memory cache off)
 //   compile/memory_hit

@@ -1,4 +1,4 @@
-# bench_dsl: the DSL's kernels vs oneDNN eltwise vs libm loops vs streaming (RESULTS-dsl.md).
+# bench_dsl: the DSL's kernels vs oneDNN eltwise vs libm loops vs streaming (RESULTS.md, DSL section).
 # Included by bench/CMakeLists.txt. oneDNN: scripts/install-deps.sh bench.
 find_package(dnnl CONFIG QUIET)
 if(dnnl_FOUND AND TARGET symact_dsl)

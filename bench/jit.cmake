@@ -1,5 +1,5 @@
 # bench_jit: the JIT's compile times (cold, disk-cache hit, memory-cache hit) and kernel
-# speed, against muparser's bulk mode (RESULTS-jit.md). Included from bench/CMakeLists.txt.
+# speed, against muparser's bulk mode (RESULTS.md, JIT section). Included from bench/CMakeLists.txt.
 if(TARGET symact_jit)
   add_executable(bench_jit ${CMAKE_CURRENT_LIST_DIR}/bench_jit.cpp)
   target_link_libraries(bench_jit PRIVATE symact_jit benchmark::benchmark symact_flags)
