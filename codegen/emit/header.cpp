@@ -1,26 +1,9 @@
 // The generated header, piece by piece. Every numeric statement comes from lower() with
 // the source backend (source_value.hpp); this file only lays out functions and loops.
-//
-// ir-style note: source_value.hpp first, then its primitives are put into symact::math
-// before ops.hpp and lower.hpp are read, because those call some of them qualified
-// (math::select, ...), and a qualified call in a template only sees earlier declarations.
-#include "symact/codegen/emit/source_value.hpp"
-
-namespace symact::math {
-using codegen::emit::abs;
-using codegen::emit::as_float;
-using codegen::emit::as_uint;
-using codegen::emit::copysign;
-using codegen::emit::fma;
-using codegen::emit::is_nan;
-using codegen::emit::mask_and;
-using codegen::emit::mask_not;
-using codegen::emit::mask_or;
-using codegen::emit::select;
-using codegen::emit::sqrt;
-}  // namespace symact::math
-
+// (The backend's primitives are found by argument-dependent lookup: ops.hpp, lower.hpp and
+// math/ call them unqualified.)
 #include "symact/codegen/emit/header.hpp"
+#include "symact/codegen/emit/source_value.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,22 +1,6 @@
-// ir_value.hpp first: it puts the IR primitives into symact::math before ops.hpp and
-// lower.hpp are read, because they call some of them qualified (math::select,
-// math::is_nan, ...), and a qualified call in a template only sees what was declared
-// before it (ADL, which the math library relies on, does not apply to qualified calls).
+// The IR primitives (ir_value.hpp) are found by argument-dependent lookup: ops.hpp,
+// lower.hpp and math/ call them unqualified.
 #include "symact/jit/ir_value.hpp"
-
-namespace symact::math {
-using jit::ir::abs;
-using jit::ir::as_float;
-using jit::ir::as_uint;
-using jit::ir::copysign;
-using jit::ir::fma;
-using jit::ir::is_nan;
-using jit::ir::mask_and;
-using jit::ir::mask_not;
-using jit::ir::mask_or;
-using jit::ir::select;
-using jit::ir::sqrt;
-}  // namespace symact::math
 
 #include "emit.hpp"
 
