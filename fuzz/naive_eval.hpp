@@ -4,6 +4,7 @@
 #pragma once
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,11 +94,13 @@ private:
             return v;
         }
         if (std::isdigit((unsigned char)c) || c == '.') {
-            std::size_t used = 0;
             std::string rest(s_.substr(i_, 64));
-            // a literal means a double (or an exact rational, equal to it for short literals)
-            L v = std::stod(rest, &used);
-            i_ += used;
+            // a literal means a double (or an exact rational, equal to it for short literals);
+            // strtod, not stod: a subnormal literal is a value, not an exception
+            char* end = nullptr;
+            L v = std::strtod(rest.c_str(), &end);
+            if (end == rest.c_str()) throw 0;
+            i_ += static_cast<std::size_t>(end - rest.c_str());
             return v;
         }
         std::size_t j = i_;
