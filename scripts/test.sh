@@ -17,8 +17,8 @@ if [[ ${SYMACT_TEST_QUICK:-0} == 1 ]]; then exit 0; fi
 stage "AddressSanitizer + UndefinedBehaviorSanitizer: the whole suite"
 cmake --preset asan >/dev/null
 cmake --build build-asan --parallel "$jobs"
-# not under ASan: timing-free but compiler-driving checks (assembly greps, compile-fail),
-# which test the compiler's output rather than our code's memory safety
+# not under ASan: the embed example, which installs the libraries and links them into an
+# uninstrumented project (label no_sanitizer)
 (cd build-asan && ctest --output-on-failure --parallel "$jobs" --timeout 1800 -LE no_sanitizer)
 
 stage "ThreadSanitizer: the concurrency tests"
