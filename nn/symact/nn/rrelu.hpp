@@ -1,0 +1,119 @@
+// RReLU (Xu et al., 2015), elementwise on a contiguous array:
+//     y = x             if x > 0
+//     y = a * x         otherwise
+// training: a = fma(upper - lower, u, lower), u uniform on [0, 1) from Philox4x32-10 keyed by
+//           (seed, offset + i), so backward regenerates each element's slope without storing it
+//           and any split of the array into chunks (offset = the chunk's first index) draws the
+//           same slopes;
+// inference: a = (lower + upper)/2 (the catalog's rrelu).
+// dx = dy if x > 0, else a*dy (the slope at x = 0, like PyTorch). The slopes are random, not
+// parameters: there is no parameter gradient.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <type_traits>
+
+#include <symact/nn/random.hpp>
+#include <symact/nn/shape.hpp>
+
+namespace symact::nn {
+
+struct rrelu_options {
+    double lower = 1.0 / 8;  // PyTorch's defaults
+    double upper = 1.0 / 3;
+    bool training = false;
+    std::uint64_t seed = 0;
+    std::uint64_t offset = 0;  // counter of element 0 (for chunked calls)
+};
+
+namespace detail {
+
+// Element i's slope in training.
+template <class T>
+SYMACT_NN_INLINE T rrelu_slope(std::uint64_t seed, std::uint64_t index, T lower, T width) {
+    const philox_ctr r = philox_element(seed, stream::rrelu, index);
+    // one explicit fma: a contracted a*b+c in the vector body but not in the scalar tail
+    // would make a slope depend on where a chunk boundary falls
+    return math::fma(width, uniform01<T>(r[0], r[1]), lower);
+}
+
+template <class T>
+void rrelu_slopes(T* __restrict a, std::size_t n, T lower, T width, std::uint64_t seed, std::uint64_t offset) {
+    for (std::size_t i = 0; i < n; ++i) a[i] = rrelu_slope(seed, offset + i, lower, width);
+}
+
+template <class T>
+void rrelu_train_forward(const T* __restrict x, T* __restrict y, std::size_t n, T lower, T width,
+                         std::uint64_t seed, std::uint64_t offset) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const T a = rrelu_slope(seed, offset + i, lower, width);
+        y[i] = x[i] > T(0) ? x[i] : a * x[i];
+    }
+}
+
+template <class T>
+void rrelu_train_backward(const T* __restrict x, const T* __restrict dy, T* __restrict dx, std::size_t n, T lower,
+                          T width, std::uint64_t seed, std::uint64_t offset) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const T a = rrelu_slope(seed, offset + i, lower, width);
+        dx[i] = x[i] > T(0) ? dy[i] : a * dy[i];
+    }
+}
+
+template <class T>
+void rrelu_eval_forward(const T* __restrict x, T* __restrict y, std::size_t n, T a) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = x[i] > T(0) ? x[i] : a * x[i];
+}
+
+template <class T>
+void rrelu_eval_backward(const T* __restrict x, const T* __restrict dy, T* __restrict dx, std::size_t n, T a) {
+    for (std::size_t i = 0; i < n; ++i) dx[i] = x[i] > T(0) ? dy[i] : a * dy[i];
+}
+
+inline void rrelu_check(const rrelu_options& o) {
+    if (!std::isfinite(o.lower) || !std::isfinite(o.upper))
+        throw error(fmt::format("rrelu: lower = {} and upper = {} must be finite", o.lower, o.upper));
+    if (o.lower > o.upper)
+        throw error(fmt::format("rrelu: lower = {} is greater than upper = {}", o.lower, o.upper));
+}
+
+}  // namespace detail
+
+// The slopes a training forward with these options uses for elements [0, a.size()) (for tests
+// and for callers that want to see them; the layer itself never stores them).
+template <class T>
+void rrelu_slopes(std::span<T> a, const rrelu_options& o) {
+    detail::rrelu_check(o);
+    const T lower = T(o.lower), width = T(o.upper) - T(o.lower);
+    detail::rrelu_slopes(a.data(), a.size(), lower, width, o.seed, o.offset);
+}
+
+template <class T>
+void rrelu_forward(std::span<const T> x, std::span<T> y, const rrelu_options& o) {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "rrelu: float or double");
+    detail::rrelu_check(o);
+    detail::check_size("rrelu", "y", y.size(), x.size());
+    if (o.training)
+        detail::rrelu_train_forward(x.data(), y.data(), x.size(), T(o.lower), T(o.upper) - T(o.lower), o.seed,
+                                    o.offset);
+    else
+        detail::rrelu_eval_forward(x.data(), y.data(), x.size(), T((o.lower + o.upper) / 2));
+}
+
+// dx for dy; with the same options as the forward, training draws the same slopes.
+template <class T>
+void rrelu_backward(std::span<const T> x, std::span<const T> dy, std::span<T> dx, const rrelu_options& o) {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "rrelu: float or double");
+    detail::rrelu_check(o);
+    detail::check_size("rrelu", "dy", dy.size(), x.size());
+    detail::check_size("rrelu", "dx", dx.size(), x.size());
+    if (o.training)
+        detail::rrelu_train_backward(x.data(), dy.data(), dx.data(), x.size(), T(o.lower),
+                                     T(o.upper) - T(o.lower), o.seed, o.offset);
+    else
+        detail::rrelu_eval_backward(x.data(), dy.data(), dx.data(), x.size(), T((o.lower + o.upper) / 2));
+}
+
+}  // namespace symact::nn
