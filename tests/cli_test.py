@@ -125,6 +125,53 @@ check('aot unknown entry', rc == 2 and "'frob' is not a catalog entry" in err, e
 rc, out, err = run('diff', '--', 'silu')
 check('diff of a catalog name', rc == 0 and out.strip() == 'sigmoid(x) + x*sigmoid(-x)*sigmoid(x)', out + err)
 
+# ---- symact nn (issue #7: Maxout, CReLU, RReLU, noisy activations; docs/NN.md) ----
+rc, out, err = run('nn', 'maxout', '--shape=1,4,2', '--k=2', '--at=1,5,3,2,0,7,-1,7', '--dy=10,20,30,40', '--json')
+j = json.loads(out) if rc == 0 else {}
+check('nn maxout y (first index wins the tie 7, 7)', j.get('y') == [3, 5, 0, 7], out + err)
+check('nn maxout dx to the arg-max', j.get('dx') == [0, 20, 10, 0, 30, 40, 0, 0], out + err)
+rc, out, err = run('nn', 'maxout', '--k=2', '--at=1,nan,3,2', '--json')
+j = json.loads(out) if rc == 0 else {}
+check('nn maxout NaN wins and takes dx', j.get('y') == ['nan', 3] and j.get('dx') == [0, 1, 1, 0], out + err)
+rc, out, err = run('nn', 'crelu', '--at=-1,0,2', '--dy=1,2,3,4,5,6', '--json')
+j = json.loads(out) if rc == 0 else {}
+check('nn crelu y', j.get('y') == [0, 0, 2, 1, 0, 0], out + err)
+check('nn crelu dx (relu\'(0) = 0)', j.get('dx') == [-4, 0, 3], out + err)
+rc, out, err = run('nn', 'rrelu', '--at=-2,3', '--lower=0.1', '--upper=0.3', '--json')
+check('nn rrelu inference slope (lower+upper)/2', rc == 0 and json.loads(out) == {'y': [-0.4, 3], 'dx': [0.2, 1]},
+      out + err)
+outs = [run('nn', 'rrelu', '--train', '--seed=%d' % s, '--at=-1,-1,-1,2', '--dy=1,1,1,1', '--json') for s in (7, 7, 8)]
+js = [json.loads(o[1]) if o[0] == 0 else {} for o in outs]
+check('nn rrelu train deterministic per seed', js[0] == js[1] and js[0] != js[2], repr(js))
+if js[0]:
+    check('nn rrelu train: y = -slope, dx = slope, slope in [lower, upper]',
+          all(y == -a and d == a and 0.125 <= a <= 1 / 3 for y, d, a in zip(js[0]['y'][:3], js[0]['dx'][:3],
+                                                                               js[0]['slope'][:3])), repr(js[0]))
+rc, out, err = run('nn', 'noisy_hardtanh', '--at=-0.5,0.5', '--train', '--seed=3', '--json')
+j = json.loads(out) if rc == 0 else {}
+check('nn noisy_hardtanh: no noise where unsaturated', j.get('y') == [-0.5, 0.5] and j.get('dx') == [1, 1], out + err)
+rc, out, err = run('nn', 'noisy_hardsigmoid', '--at=0', '--alpha=1', '--json')
+check('nn noisy_hardsigmoid inference at 0', rc == 0 and json.loads(out)['y'] == [0.5], out + err)
+rc, out, err = run('nn', 'noisy_hardtanh', '--at=3', '--dtype=f32')
+check('nn table output', rc == 0 and out.splitlines()[0].startswith('y\t') and out.splitlines()[1].startswith('dx\t'),
+      out + err)
+for args, text in [
+    (('nn', 'maxout', '--at=1,2,3', '--k=2'), 'maxout: C = 3 channels is not divisible by k = 2 pieces'),
+    (('nn', 'maxout', '--at=1,2'), 'nn: maxout needs --k=K'),
+    (('nn', 'crelu', '--at=1', '--k=2'), 'nn: --k is for maxout, not crelu'),
+    (('nn', 'frob', '--at=1'), "nn: unknown layer 'frob'"),
+    (('nn', 'rrelu', '--at=1', '--lower=0.5', '--upper=0.1'), 'rrelu: lower = 0.5 is greater than upper = 0.1'),
+    (('nn', 'maxout', '--at=1,2', '--k=2', '--shape=1,2,2'), 'nn: --shape=1,2,2 has 4 elements but --at has 2 values'),
+    (('nn', 'maxout', '--at=1,2', '--k=2', '--dy=1,2'), 'nn: --dy has 2 values but maxout has 1 outputs'),
+    (('nn', 'noisy_hardtanh', '--at=1', '--c=-1'), 'c = -1 is negative'),
+    (('nn', 'noisy_hardtanh', '--at=1', '--noise=cauchy'), 'nn: --noise=cauchy: expected normal or half-normal'),
+]:
+    rc, out, err = run(*args)
+    check('nn error %r' % (args,), rc == 2 and text in err, 'rc=%d err=%r' % (rc, err))
+rc, out, err = run('nn', '--help')
+check('nn help', rc == 0 and 'usage: symact nn' in out, out + err)
+# ---- end symact nn ----
+
 for f in failures:
     print('FAIL', f)
 print('%d passed, %d failed' % (count - len(failures), len(failures)))

@@ -12,5 +12,6 @@ int cmd_inspect(std::span<char*> args);
 int cmd_plot(std::span<char*> args);
 int cmd_gen(std::span<char*> args);
 int cmd_jit(std::span<char*> args);
+int cmd_nn(std::span<char*> args);
 
 }  // namespace symact::cli

@@ -29,6 +29,7 @@ commands:
   inspect what an activation does: range, limits, saturation, kinks, max |f'|
   plot    draw activations (and f') as SVG or PNG
   gen     write a self-contained C++/C header with the kernels (docs/EMBED.md)
+  nn      layers beyond elementwise: maxout, crelu, rrelu, noisy_hardsigmoid/hardtanh (docs/NN.md)
 
 `symact COMMAND --help` describes a command. Expressions use x, parameters (any other
 name), numbers, + - * / ^, parentheses, where(cond, a, b) with < <= > >=, pi, e and the
@@ -46,7 +47,8 @@ constexpr Command commands[] = {{"demo", symact::cli::cmd_demo},
                                  {"jit", symact::cli::cmd_jit},
                                  {"inspect", symact::cli::cmd_inspect},
                                  {"plot", symact::cli::cmd_plot},
-                                 {"gen", symact::cli::cmd_gen}};
+                                 {"gen", symact::cli::cmd_gen},
+                                 {"nn", symact::cli::cmd_nn}};
 }  // namespace
 
 int main(int argc, char** argv) {
