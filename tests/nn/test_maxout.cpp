@@ -67,7 +67,7 @@ void check_against_loop(shape3 s, std::size_t k, bool with_nan) {
 }  // namespace
 
 TEST_CASE_TEMPLATE("maxout matches a direct loop (ties, NaN, odd shapes, blocks of 256)", T, float, double) {
-    const shape3 shapes[] = {{1, 6, 1}, {3, 6, 37}, {2, 12, 300}, {5, 9, 17}, {1, 4, 513}, {0, 6, 3}, {2, 1, 7}};
+    const shape3 shapes[] = {{1, 6, 1}, {7, 12, 1}, {3, 4, 1}, {3, 6, 37}, {2, 12, 300}, {5, 9, 17}, {1, 4, 513}, {0, 6, 3}, {2, 1, 7}};
     for (const shape3 s : shapes)
         for (std::size_t k : {1, 2, 3, 4, 6, 9, 12})
             if (s.c % k == 0)

@@ -24,8 +24,8 @@ void crelu_forward(const T* __restrict x, T* __restrict y, std::size_t n, std::s
         for (std::size_t i = 0; i < plane; ++i) {
             const T v = xs[i];
             const bool nan = v != v;
-            pos[i] = (v > T(0)) | nan ? v : T(0);
-            neg[i] = (v < T(0)) | nan ? -v : T(0);
+            pos[i] = ((v > T(0)) | nan) ? v : T(0);
+            neg[i] = ((v < T(0)) | nan) ? -v : T(0);
         }
     }
 }

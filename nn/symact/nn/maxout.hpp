@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 #include <type_traits>
+#include <utility>
 
 #include <symact/nn/shape.hpp>
 
@@ -53,11 +54,50 @@ SYMACT_NN_INLINE void maxout_scan(const T* __restrict x, std::size_t inner, std:
     }
 }
 
+// inner = 1 (a dense layer, (N, C) layout) with a small k known at compile time: the loop runs
+// over groups with a constant stride K, which the vectorizer handles (interleaved loads). The
+// j steps are unrolled by a fold, not a loop: GCC does not vectorize the outer of two loops.
+template <std::size_t K, class T>
+void maxout_dense_forward(const T* __restrict x, T* __restrict y, std::size_t groups) {
+    for (std::size_t g = 0; g < groups; ++g) {
+        const T* xg = x + g * K;
+        T b = xg[0];
+        [&]<std::size_t... J>(std::index_sequence<J...>) {
+            ((b = maxout_takes(xg[J + 1], b) ? xg[J + 1] : b), ...);
+        }(std::make_index_sequence<K - 1>{});
+        y[g] = b;
+    }
+}
+template <std::size_t K, class T>
+void maxout_dense_backward(const T* __restrict x, const T* __restrict dy, T* __restrict dx, std::size_t groups) {
+    for (std::size_t g = 0; g < groups; ++g) {
+        const T* xg = x + g * K;
+        T b = xg[0];
+        index_t<T> arg = 0;
+        [&]<std::size_t... J>(std::index_sequence<J...>) {
+            (([&] {
+                 const bool take = maxout_takes(xg[J + 1], b);
+                 b = take ? xg[J + 1] : b;
+                 arg = take ? index_t<T>(J + 1) : arg;
+             }()),
+             ...);
+        }(std::make_index_sequence<K - 1>{});
+        [&]<std::size_t... J>(std::index_sequence<J...>) {
+            ((dx[g * K + J] = arg == index_t<T>(J) ? dy[g] : T(0)), ...);
+        }(std::make_index_sequence<K>{});
+    }
+}
+
 // Raw kernels: shapes already checked, k divides c. The forward keeps its running max in y.
 template <class T>
 void maxout_forward(const T* __restrict x, T* __restrict y, std::size_t n, std::size_t c, std::size_t inner,
                     std::size_t k) {
     const std::size_t groups = n * (c / k);
+    if (inner == 1 && k >= 2 && k <= 4) {
+        if (k == 2) return maxout_dense_forward<2>(x, y, groups);
+        if (k == 3) return maxout_dense_forward<3>(x, y, groups);
+        return maxout_dense_forward<4>(x, y, groups);
+    }
     for (std::size_t g = 0; g < groups; ++g) {
         const T* xg = x + g * k * inner;
         T* yg = y + g * inner;
@@ -82,9 +122,14 @@ void maxout_forward(const T* __restrict x, T* __restrict y, std::size_t n, std::
 template <class T>
 void maxout_backward(const T* __restrict x, const T* __restrict dy, T* __restrict dx, std::size_t n,
                      std::size_t c, std::size_t inner, std::size_t k) {
+    const std::size_t groups = n * (c / k);
+    if (inner == 1 && k >= 2 && k <= 4) {
+        if (k == 2) return maxout_dense_backward<2>(x, dy, dx, groups);
+        if (k == 3) return maxout_dense_backward<3>(x, dy, dx, groups);
+        return maxout_dense_backward<4>(x, dy, dx, groups);
+    }
     alignas(64) T best[maxout_block];
     alignas(64) index_t<T> idx[maxout_block];
-    const std::size_t groups = n * (c / k);
     for (std::size_t g = 0; g < groups; ++g) {
         const T* xg = x + g * k * inner;
         const T* dyg = dy + g * inner;

@@ -85,11 +85,11 @@ SYMACT_NN_INLINE hard_parts<K, T> hard_eval(T x) {
     if constexpr (K == noisy_kind::hard_sigmoid) {
         const T u = math::fma(T(0.25), x, T(0.5));
         const T h = u < T(0) ? T(0) : (u > T(1) ? T(1) : u);  // NaN passes through
-        const T dh = (x > T(-2)) & (x < T(2)) ? T(0.25) : T(0);
+        const T dh = ((x > T(-2)) & (x < T(2))) ? T(0.25) : T(0);
         return {h, u, dh, T(0.25)};
     } else {
         const T h = x < T(-1) ? T(-1) : (x > T(1) ? T(1) : x);
-        const T dh = (x > T(-1)) & (x < T(1)) ? T(1) : T(0);
+        const T dh = ((x > T(-1)) & (x < T(1))) ? T(1) : T(0);
         return {h, x, dh, T(1)};
     }
 }
