@@ -230,7 +230,11 @@ TEST_CASE("noisy: NaN propagates, bad parameters are clear errors") {
                           doctest::Contains("c = -1 is negative (it scales a standard deviation)"));
         o.c = 0.5;
         o.p = INFINITY;
-        CHECK_THROWS_WITH(noisy_forward<double>(k, x, y, o), doctest::Contains("must be finite"));
+        CHECK_THROWS_WITH(noisy_forward<double>(k, x, y, o), doctest::Contains("must be finite in float64"));
+        o.p = 1e39;
+        const std::vector<float> xf = {1.0f};
+        std::vector<float> yf(1);
+        CHECK_THROWS_WITH(noisy_forward<float>(k, xf, yf, o), doctest::Contains("must be finite in float32"));
         CHECK_THROWS_WITH(noisy_backward<double>(k, x, x, std::span<double>(dx).first(0), defaults(k)),
                           doctest::Contains("dx has 0 elements, expected 1"));
     }

@@ -150,4 +150,9 @@ TEST_CASE("rrelu: bad options and sizes are clear errors") {
     o.lower = std::nan("");
     CHECK_THROWS_WITH(rrelu_forward<float>(x, y, o), "rrelu: lower = nan and upper = 0.25 must be finite");
     CHECK_THROWS_WITH(rrelu_backward<float>(x, y, dx, rrelu_options{}), "rrelu: dx has 3 elements, expected 4");
+    o.lower = -1e39;
+    o.upper = 0;
+    CHECK_THROWS_WITH(rrelu_forward<float>(x, y, o), "rrelu: lower = -1e+39 and upper = 0 overflow float32");
+    std::vector<double> xd(4), yd(4);
+    CHECK_NOTHROW(rrelu_forward<double>(xd, yd, o));
 }

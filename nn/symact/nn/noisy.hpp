@@ -171,10 +171,13 @@ void noisy_backward(const T* __restrict x, const T* __restrict dy, T* __restrict
     }
 }
 
-inline void noisy_check(noisy_kind kind, const noisy_options& o) {
-    if (!std::isfinite(o.alpha) || !std::isfinite(o.c) || !std::isfinite(o.p))
-        throw error(fmt::format("{}: alpha = {}, c = {} and p = {} must be finite", noisy_name(kind), o.alpha,
-                                o.c, o.p));
+template <class T>
+void noisy_check(noisy_kind kind, const noisy_options& o) {
+    // finite in T, which the kernels compute in (2c and 1 - alpha included)
+    if (!std::isfinite(T(o.alpha)) || !std::isfinite(T(1 - o.alpha)) || !std::isfinite(T(2 * o.c)) ||
+        !std::isfinite(T(o.p)))
+        throw error(fmt::format("{}: alpha = {}, c = {} and p = {} must be finite in {}", noisy_name(kind), o.alpha,
+                                o.c, o.p, sizeof(T) == 4 ? "float32" : "float64"));
     if (o.c < 0) throw error(fmt::format("{}: c = {} is negative (it scales a standard deviation)", noisy_name(kind), o.c));
 }
 
@@ -183,7 +186,7 @@ inline void noisy_check(noisy_kind kind, const noisy_options& o) {
 template <class T>
 void noisy_forward(noisy_kind kind, std::span<const T> x, std::span<T> y, const noisy_options& o) {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "noisy activations: float or double");
-    detail::noisy_check(kind, o);
+    detail::noisy_check<T>(kind, o);
     detail::check_size(noisy_name(kind), "y", y.size(), x.size());
     const auto k = detail::noisy_make<T>(o);
     if (kind == noisy_kind::hard_sigmoid)
@@ -197,7 +200,7 @@ template <class T>
 void noisy_backward(noisy_kind kind, std::span<const T> x, std::span<const T> dy, std::span<T> dx,
                     const noisy_options& o) {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "noisy activations: float or double");
-    detail::noisy_check(kind, o);
+    detail::noisy_check<T>(kind, o);
     detail::check_size(noisy_name(kind), "dy", dy.size(), x.size());
     detail::check_size(noisy_name(kind), "dx", dx.size(), x.size());
     const auto k = detail::noisy_make<T>(o);
@@ -210,7 +213,7 @@ void noisy_backward(noisy_kind kind, std::span<const T> x, std::span<const T> dy
 // sum_i dy[i] * dphi/dp(x[i]) (p shared by the elements; accumulated in double).
 template <class T>
 double noisy_grad_p(noisy_kind kind, std::span<const T> x, std::span<const T> dy, const noisy_options& o) {
-    detail::noisy_check(kind, o);
+    detail::noisy_check<T>(kind, o);
     detail::check_size(noisy_name(kind), "dy", dy.size(), x.size());
     const auto k = detail::noisy_make<T>(o);
     double sum = 0;

@@ -72,11 +72,16 @@ void rrelu_eval_backward(const T* __restrict x, const T* __restrict dy, T* __res
     for (std::size_t i = 0; i < n; ++i) dx[i] = x[i] > T(0) ? dy[i] : a * dy[i];
 }
 
-inline void rrelu_check(const rrelu_options& o) {
+template <class T>
+void rrelu_check(const rrelu_options& o) {
     if (!std::isfinite(o.lower) || !std::isfinite(o.upper))
         throw error(fmt::format("rrelu: lower = {} and upper = {} must be finite", o.lower, o.upper));
     if (o.lower > o.upper)
         throw error(fmt::format("rrelu: lower = {} is greater than upper = {}", o.lower, o.upper));
+    // the slopes are computed in T: the range and its width must be finite there too
+    if (!std::isfinite(T(o.upper) - T(o.lower)) || !std::isfinite(T((o.lower + o.upper) / 2)))
+        throw error(fmt::format("rrelu: lower = {} and upper = {} overflow {}", o.lower, o.upper,
+                                sizeof(T) == 4 ? "float32" : "float64"));
 }
 
 }  // namespace detail
@@ -85,7 +90,7 @@ inline void rrelu_check(const rrelu_options& o) {
 // and for callers that want to see them; the layer itself never stores them).
 template <class T>
 void rrelu_slopes(std::span<T> a, const rrelu_options& o) {
-    detail::rrelu_check(o);
+    detail::rrelu_check<T>(o);
     const T lower = T(o.lower), width = T(o.upper) - T(o.lower);
     detail::rrelu_slopes(a.data(), a.size(), lower, width, o.seed, o.offset);
 }
@@ -93,7 +98,7 @@ void rrelu_slopes(std::span<T> a, const rrelu_options& o) {
 template <class T>
 void rrelu_forward(std::span<const T> x, std::span<T> y, const rrelu_options& o) {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "rrelu: float or double");
-    detail::rrelu_check(o);
+    detail::rrelu_check<T>(o);
     detail::check_size("rrelu", "y", y.size(), x.size());
     if (o.training)
         detail::rrelu_train_forward(x.data(), y.data(), x.size(), T(o.lower), T(o.upper) - T(o.lower), o.seed,
@@ -106,7 +111,7 @@ void rrelu_forward(std::span<const T> x, std::span<T> y, const rrelu_options& o)
 template <class T>
 void rrelu_backward(std::span<const T> x, std::span<const T> dy, std::span<T> dx, const rrelu_options& o) {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "rrelu: float or double");
-    detail::rrelu_check(o);
+    detail::rrelu_check<T>(o);
     detail::check_size("rrelu", "dy", dy.size(), x.size());
     detail::check_size("rrelu", "dx", dx.size(), x.size());
     if (o.training)
