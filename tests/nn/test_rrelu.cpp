@@ -14,16 +14,18 @@ using namespace symact::nn;
 
 namespace {
 
-// Element i's slope written out from the definition, independently of the layer's helpers.
+// Element i's slope written out from the definition, independently of the layer's helpers:
+// Philox call index/4 (float: word index%4) or index/2 (double: words 2*(index%2) and the next).
 template <class T>
 T slope_by_hand(std::uint64_t seed, std::uint64_t index, double lower, double upper) {
-    const philox_ctr r = philox4x32_10({std::uint32_t(index), std::uint32_t(index >> 32), 0x52524C55u, 0u},
+    const std::uint64_t per = sizeof(T) == 4 ? 4 : 2, call = index / per, w = index % per;
+    const philox_ctr r = philox4x32_10({std::uint32_t(call), std::uint32_t(call >> 32), 0x52524C55u, 0u},
                                        {std::uint32_t(seed), std::uint32_t(seed >> 32)});
     T u;
     if constexpr (sizeof(T) == 4)
-        u = T(r[0] >> 8) / T(16777216);
+        u = T(r[w] >> 8) / T(16777216);
     else
-        u = T((std::uint64_t(r[0]) << 21) | (r[1] >> 11)) / T(9007199254740992.0);
+        u = T((std::uint64_t(r[2 * w]) << 21) | (r[2 * w + 1] >> 11)) / T(9007199254740992.0);
     return std::fma(T(upper) - T(lower), u, T(lower));
 }
 
@@ -40,11 +42,12 @@ std::vector<T> inputs(std::size_t n, unsigned seed) {
 }  // namespace
 
 TEST_CASE_TEMPLATE("rrelu training matches a direct loop; backward uses the forward's slopes", T, float, double) {
-    for (std::size_t n : {1, 7, 64, 1001}) {
+    for (std::size_t n : {1, 2, 3, 7, 64, 1001})
+      for (std::uint64_t offset : {0ull, 1ull, 2ull, 3ull, 77ull, 0xfffffffeull}) {
         rrelu_options o;
         o.training = true;
         o.seed = 12345;
-        o.offset = 77;
+        o.offset = offset;
         const auto x = inputs<T>(n, unsigned(n));
         const auto dy = inputs<T>(n, unsigned(n + 1));
         std::vector<T> y(n), dx(n), a(n);
@@ -62,7 +65,7 @@ TEST_CASE_TEMPLATE("rrelu training matches a direct loop; backward uses the forw
                 ++bad;
         }
         CHECK(bad == 0);
-    }
+      }
 }
 
 TEST_CASE_TEMPLATE("rrelu inference uses (lower + upper)/2", T, float, double) {
@@ -98,10 +101,25 @@ TEST_CASE("rrelu: deterministic per seed, different across seeds, chunk-invarian
     CHECK(same == 0);
     // two chunks with offsets reproduce the whole call
     o.seed = 42;
-    rrelu_forward<double>(std::span(x).first(999), std::span(chunked).first(999), o);  // odd: scalar tail
-    o.offset = 999;
-    rrelu_forward<double>(std::span(x).subspan(999), std::span(chunked).subspan(999), o);
-    CHECK(chunked == y1);
+    // splits inside a Philox call (999 = 2*499 + 1, 1001), at one (1000), with 1-element chunks
+    for (std::size_t cut : {1, 999, 1000, 1001, 4095}) {
+        std::fill(chunked.begin(), chunked.end(), 0.0);
+        o.offset = 0;
+        rrelu_forward<double>(std::span(x).first(cut), std::span(chunked).first(cut), o);
+        o.offset = cut;
+        rrelu_forward<double>(std::span(x).subspan(cut), std::span(chunked).subspan(cut), o);
+        CHECK(chunked == y1);
+    }
+    std::vector<float> xf(4096, -1.0f), yf(4096), chunked_f(4096);
+    o.offset = 0;
+    rrelu_forward<float>(xf, yf, o);
+    for (std::size_t cut : {1, 3, 5, 1022, 4093}) {
+        o.offset = 0;
+        rrelu_forward<float>(std::span(xf).first(cut), std::span(chunked_f).first(cut), o);
+        o.offset = cut;
+        rrelu_forward<float>(std::span(xf).subspan(cut), std::span(chunked_f).subspan(cut), o);
+        CHECK(chunked_f == yf);
+    }
 }
 
 TEST_CASE_TEMPLATE("rrelu slopes are U(lower, upper): KS, mean, variance, lag-1 correlation (200000, seed 2024)",

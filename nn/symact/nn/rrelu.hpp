@@ -2,7 +2,8 @@
 //     y = x             if x > 0
 //     y = a * x         otherwise
 // training: a = fma(upper - lower, u, lower), u uniform on [0, 1) from Philox4x32-10 keyed by
-//           (seed, offset + i), so backward regenerates each element's slope without storing it
+//           (seed, offset + i) (counter (offset + i)/4 for float, /2 for double: one word per
+//           float slope, two per double), so backward regenerates each slope without storing it
 //           and any split of the array into chunks (offset = the chunk's first index) draws the
 //           same slopes;
 // inference: a = (lower + upper)/2 (the catalog's rrelu).
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <span>
 #include <type_traits>
+#include <utility>
 
 #include <symact/nn/random.hpp>
 #include <symact/nn/shape.hpp>
@@ -30,36 +32,63 @@ struct rrelu_options {
 
 namespace detail {
 
-// Element i's slope in training.
+// Slopes per Philox call: a float slope takes one 32-bit word, a double slope two, so element
+// e uses call e / P (P = 4 or 2) and its word(s) e % P: all of the generator's output is used.
+template <class T>
+inline constexpr std::size_t rrelu_per_call = sizeof(T) == 4 ? 4 : 2;
+
+template <class T>
+SYMACT_NN_INLINE T rrelu_uniform(const philox_ctr& r, std::size_t w) {
+    if constexpr (sizeof(T) == 4)
+        return uniform01<T>(r[w], 0);
+    else
+        return uniform01<T>(r[2 * w], r[2 * w + 1]);
+}
+
+// Element `index`'s slope in training. One explicit fma: a contracted a*b + c in the vector body
+// but not in the scalar tail would make a slope depend on where a chunk boundary falls.
 template <class T>
 SYMACT_NN_INLINE T rrelu_slope(std::uint64_t seed, std::uint64_t index, T lower, T width) {
-    const philox_ctr r = philox_element(seed, stream::rrelu, index);
-    // one explicit fma: a contracted a*b+c in the vector body but not in the scalar tail
-    // would make a slope depend on where a chunk boundary falls
-    return math::fma(width, uniform01<T>(r[0], r[1]), lower);
+    constexpr std::size_t P = rrelu_per_call<T>;
+    const philox_ctr r = philox_element(seed, stream::rrelu, index / P);
+    return math::fma(width, rrelu_uniform<T>(r, std::size_t(index % P)), lower);
+}
+
+// Calls f(i, slope of element offset + i) for i in [0, n): single elements up to the first
+// whole Philox call and after the last, whole calls in between (P slopes each, the P words
+// unrolled, so the loop over calls vectorizes with lanes = calls).
+template <class T, class F>
+SYMACT_NN_INLINE void rrelu_each(std::size_t n, T lower, T width, std::uint64_t seed, std::uint64_t offset, F f) {
+    constexpr std::size_t P = rrelu_per_call<T>;
+    std::size_t i = 0;
+    for (; i < n && (offset + i) % P != 0; ++i) f(i, rrelu_slope(seed, offset + i, lower, width));
+    const std::size_t base = i, calls = (n - i) / P;
+    const std::uint64_t first = (offset + i) / P;
+    for (std::size_t b = 0; b < calls; ++b) {
+        const philox_ctr r = philox_element(seed, stream::rrelu, first + b);
+        [&]<std::size_t... W>(std::index_sequence<W...>) {
+            (f(base + b * P + W, math::fma(width, rrelu_uniform<T>(r, W), lower)), ...);
+        }(std::make_index_sequence<P>{});
+    }
+    for (i = base + calls * P; i < n; ++i) f(i, rrelu_slope(seed, offset + i, lower, width));
 }
 
 template <class T>
 void rrelu_slopes(T* __restrict a, std::size_t n, T lower, T width, std::uint64_t seed, std::uint64_t offset) {
-    for (std::size_t i = 0; i < n; ++i) a[i] = rrelu_slope(seed, offset + i, lower, width);
+    rrelu_each(n, lower, width, seed, offset, [=](std::size_t i, T s) { a[i] = s; });
 }
 
 template <class T>
 void rrelu_train_forward(const T* __restrict x, T* __restrict y, std::size_t n, T lower, T width,
                          std::uint64_t seed, std::uint64_t offset) {
-    for (std::size_t i = 0; i < n; ++i) {
-        const T a = rrelu_slope(seed, offset + i, lower, width);
-        y[i] = x[i] > T(0) ? x[i] : a * x[i];
-    }
+    rrelu_each(n, lower, width, seed, offset, [=](std::size_t i, T a) { y[i] = x[i] > T(0) ? x[i] : a * x[i]; });
 }
 
 template <class T>
 void rrelu_train_backward(const T* __restrict x, const T* __restrict dy, T* __restrict dx, std::size_t n, T lower,
                           T width, std::uint64_t seed, std::uint64_t offset) {
-    for (std::size_t i = 0; i < n; ++i) {
-        const T a = rrelu_slope(seed, offset + i, lower, width);
-        dx[i] = x[i] > T(0) ? dy[i] : a * dy[i];
-    }
+    rrelu_each(n, lower, width, seed, offset,
+               [=](std::size_t i, T a) { dx[i] = x[i] > T(0) ? dy[i] : a * dy[i]; });
 }
 
 template <class T>
