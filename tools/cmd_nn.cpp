@@ -28,7 +28,7 @@ NAME: maxout, crelu, rrelu, noisy_hardsigmoid, noisy_hardtanh.
   --k=K                 maxout: pieces per group (required for maxout; C divisible by K)
   --dy=Y1,Y2,...        upstream gradient, one per output (default all ones)
   --train               rrelu, noisy_*: training mode (random slopes / noise from --seed)
-  --seed=S              the generator's key (default 0); --offset=I: counter of element 0
+  --seed=S              the generator's key (default 0); --offset=I: index of element 0
   --lower=L --upper=U   rrelu: slope range (default 0.125, 0.3333333333333333)
   --alpha=A --c=C --p=P noisy_*: the paper's parameters (defaults in docs/NN.md)
   --noise=normal|half-normal   noisy_*: the noise law (default: the function's)

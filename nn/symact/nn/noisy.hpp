@@ -36,7 +36,7 @@ struct noisy_options {
     bool half_normal = false;  // eps = |N(0,1)| instead of N(0,1)
     bool training = false;
     std::uint64_t seed = 0;
-    std::uint64_t offset = 0;  // counter of element 0 (for chunked calls)
+    std::uint64_t offset = 0;  // index of element 0 (for chunked calls)
 };
 
 // Defaults of the authors' reference code (github.com/caglar/noisy_units, NTanhP/NSigmoidP).

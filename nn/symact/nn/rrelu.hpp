@@ -27,7 +27,7 @@ struct rrelu_options {
     double upper = 1.0 / 3;
     bool training = false;
     std::uint64_t seed = 0;
-    std::uint64_t offset = 0;  // counter of element 0 (for chunked calls)
+    std::uint64_t offset = 0;  // index of element 0 (for chunked calls)
 };
 
 namespace detail {
