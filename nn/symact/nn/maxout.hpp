@@ -62,7 +62,7 @@ void maxout_dense_forward(const T* __restrict x, T* __restrict y, std::size_t gr
     for (std::size_t g = 0; g < groups; ++g) {
         const T* xg = x + g * K;
         T b = xg[0];
-        [&]<std::size_t... J>(std::index_sequence<J...>) {
+        [&]<std::size_t... J>(std::index_sequence<J...>) SYMACT_NN_LAMBDA_INLINE {
             ((b = maxout_takes(xg[J + 1], b) ? xg[J + 1] : b), ...);
         }(std::make_index_sequence<K - 1>{});
         y[g] = b;
@@ -74,15 +74,15 @@ void maxout_dense_backward(const T* __restrict x, const T* __restrict dy, T* __r
         const T* xg = x + g * K;
         T b = xg[0];
         index_t<T> arg = 0;
-        [&]<std::size_t... J>(std::index_sequence<J...>) {
-            (([&] {
+        [&]<std::size_t... J>(std::index_sequence<J...>) SYMACT_NN_LAMBDA_INLINE {
+            (([&]() SYMACT_NN_LAMBDA_INLINE {
                  const bool take = maxout_takes(xg[J + 1], b);
                  b = take ? xg[J + 1] : b;
                  arg = take ? index_t<T>(J + 1) : arg;
              }()),
              ...);
         }(std::make_index_sequence<K - 1>{});
-        [&]<std::size_t... J>(std::index_sequence<J...>) {
+        [&]<std::size_t... J>(std::index_sequence<J...>) SYMACT_NN_LAMBDA_INLINE {
             ((dx[g * K + J] = arg == index_t<T>(J) ? dy[g] : T(0)), ...);
         }(std::make_index_sequence<K>{});
     }

@@ -23,19 +23,30 @@ inline constexpr std::uint32_t M0 = 0xD2511F53u, M1 = 0xCD9E8D57u;  // multiplie
 inline constexpr std::uint32_t W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;  // key increments
 }  // namespace philox_const
 
-constexpr SYMACT_NN_INLINE philox_ctr philox4x32_10(philox_ctr c, philox_key k) {
+// One round with the round's key (k0, k1).
+constexpr SYMACT_NN_INLINE philox_ctr philox_round(const philox_ctr& c, std::uint32_t k0, std::uint32_t k1) {
     using namespace philox_const;
-    for (int round = 0; round < 10; ++round) {
-        if (round > 0) {
-            k[0] += W0;
-            k[1] += W1;
-        }
-        const std::uint64_t p0 = std::uint64_t(M0) * c[0];
-        const std::uint64_t p1 = std::uint64_t(M1) * c[2];
-        c = {std::uint32_t(p1 >> 32) ^ c[1] ^ k[0], std::uint32_t(p1), std::uint32_t(p0 >> 32) ^ c[3] ^ k[1],
-             std::uint32_t(p0)};
-    }
-    return c;
+    const std::uint64_t p0 = std::uint64_t(M0) * c[0];
+    const std::uint64_t p1 = std::uint64_t(M1) * c[2];
+    return {std::uint32_t(p1 >> 32) ^ c[1] ^ k0, std::uint32_t(p1), std::uint32_t(p0 >> 32) ^ c[3] ^ k1,
+            std::uint32_t(p0)};
+}
+
+// The ten rounds unrolled by recursion, not a loop: clang vectorizes innermost loops only, and
+// a rounds loop left inside an element loop keeps that loop scalar. Round r's key is the key
+// bumped r times: k + r*W (mod 2^32).
+template <std::uint32_t R = 0>
+constexpr SYMACT_NN_INLINE philox_ctr philox_rounds(const philox_ctr& c, const philox_key& k) {
+    using namespace philox_const;
+    const philox_ctr next = philox_round(c, k[0] + R * W0, k[1] + R * W1);
+    if constexpr (R + 1 < 10)
+        return philox_rounds<R + 1>(next, k);
+    else
+        return next;
+}
+
+constexpr SYMACT_NN_INLINE philox_ctr philox4x32_10(const philox_ctr& c, const philox_key& k) {
+    return philox_rounds(c, k);
 }
 
 // Streams keep the draws of different layers apart for one seed (counter word 2).

@@ -66,7 +66,7 @@ SYMACT_NN_INLINE void rrelu_each(std::size_t n, T lower, T width, std::uint64_t 
     const std::uint64_t first = (offset + i) / P;
     for (std::size_t b = 0; b < calls; ++b) {
         const philox_ctr r = philox_element(seed, stream::rrelu, first + b);
-        [&]<std::size_t... W>(std::index_sequence<W...>) {
+        [&]<std::size_t... W>(std::index_sequence<W...>) SYMACT_NN_LAMBDA_INLINE {
             (f(base + b * P + W, math::fma(width, rrelu_uniform<T>(r, W), lower)), ...);
         }(std::make_index_sequence<P>{});
     }
@@ -75,20 +75,20 @@ SYMACT_NN_INLINE void rrelu_each(std::size_t n, T lower, T width, std::uint64_t 
 
 template <class T>
 void rrelu_slopes(T* __restrict a, std::size_t n, T lower, T width, std::uint64_t seed, std::uint64_t offset) {
-    rrelu_each(n, lower, width, seed, offset, [=](std::size_t i, T s) { a[i] = s; });
+    rrelu_each(n, lower, width, seed, offset, [=](std::size_t i, T s) SYMACT_NN_LAMBDA_INLINE { a[i] = s; });
 }
 
 template <class T>
 void rrelu_train_forward(const T* __restrict x, T* __restrict y, std::size_t n, T lower, T width,
                          std::uint64_t seed, std::uint64_t offset) {
-    rrelu_each(n, lower, width, seed, offset, [=](std::size_t i, T a) { y[i] = x[i] > T(0) ? x[i] : a * x[i]; });
+    rrelu_each(n, lower, width, seed, offset, [=](std::size_t i, T a) SYMACT_NN_LAMBDA_INLINE { y[i] = x[i] > T(0) ? x[i] : a * x[i]; });
 }
 
 template <class T>
 void rrelu_train_backward(const T* __restrict x, const T* __restrict dy, T* __restrict dx, std::size_t n, T lower,
                           T width, std::uint64_t seed, std::uint64_t offset) {
     rrelu_each(n, lower, width, seed, offset,
-               [=](std::size_t i, T a) { dx[i] = x[i] > T(0) ? dy[i] : a * dy[i]; });
+               [=](std::size_t i, T a) SYMACT_NN_LAMBDA_INLINE { dx[i] = x[i] > T(0) ? dy[i] : a * dy[i]; });
 }
 
 template <class T>
