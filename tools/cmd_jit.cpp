@@ -28,7 +28,8 @@ derivatives, vector width, machine code size.
 
   --dtype=f32|f64          element type of the kernels (default f32)
   --width=N                lanes per vector (default: the host's widest)
-  --opt=0|1|2|3            LLVM optimisation pipeline level (default 2)
+  --opt=0|1|2|3            0: no IR passes; 1 (default): lean (EarlyCSE, dead code),
+                           machine level Less; 2, 3: LLVM's O2/O3 pipelines
   --param=NAME=VALUE[,...] parameter values for --bench (default 1 each)
   --ir                     print the optimised LLVM IR
   --bench                  measure compile times (cold, disk-cache hit, memory-cache hit)
@@ -66,6 +67,7 @@ template <class F> double time_it(F&& f, double budget = 0.3, int min_reps = 3) 
 struct Bench {
     double jit_init_ms, cold_ms, disk_ms, memory_us;
     std::vector<double> cold_all_ms;
+    jit::CompileTimes cold_phases;  // of the median cold compile
     struct Row { std::size_t n; double fwd, bwd, fused; };
     std::vector<Row> rows;
 };
@@ -101,12 +103,16 @@ Bench run_bench(const std::string& text, jit::Options o, const jit::ParamValues&
     // Cold: no cache at all; each compile parses, differentiates, lowers, optimises and
     // generates code again.
     jit::Options cold = warm;
-    for (int i = 0; i < 10; ++i) {
+    std::vector<std::pair<double, jit::CompileTimes>> colds;
+    for (int i = 0; i < 21; ++i) {
         auto t = clock::now();
-        jit::compile(text, cold);
-        r.cold_all_ms.push_back(since(t) * 1e3);
+        auto k = jit::compile(text, cold);
+        colds.emplace_back(since(t) * 1e3, k.compile_times());
     }
-    r.cold_ms = median(r.cold_all_ms);
+    for (const auto& c : colds) r.cold_all_ms.push_back(c.first);
+    std::sort(colds.begin(), colds.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    r.cold_ms = colds[colds.size() / 2].first;
+    r.cold_phases = colds[colds.size() / 2].second;
 
     // Disk hit: a private cache folder, filled once, then read with the memory cache off.
     char tmpl[] = "/tmp/symact-bench-XXXXXX";
@@ -188,16 +194,25 @@ int cmd_jit(std::span<char*> argv) {
                                 rows.empty() ? "" : ", ", row.n, row.fwd, row.bwd, row.fused);
         fmt::print("{{\"expression\": \"{}\", \"dtype\": \"{}\", \"vector_width\": {}, \"cpu\": \"{}\", "
                    "\"jit_init_ms\": {:.3f}, \"cold_compile_ms\": {:.3f}, \"cold_compile_all_ms\": [{:.3f}], "
+                   "\"cold_phases_ms\": {{\"parse\": {:.3f}, \"ir\": {:.3f}, \"optimize\": {:.3f}, \"codegen\": {:.3f}, \"backend\": {:.3f}, \"load\": {:.3f}}}, "
                    "\"disk_hit_ms\": {:.4f}, \"memory_hit_us\": {:.4f}, \"ns_per_element\": [{}]}}\n",
                    k.expression(), dtype, k.vector_width(), jit::host_cpu(), r.jit_init_ms, r.cold_ms,
-                   fmt::join(r.cold_all_ms, ", "), r.disk_ms, r.memory_us, rows);
+                   fmt::join(r.cold_all_ms, ", "), r.cold_phases.parse, r.cold_phases.ir, r.cold_phases.optimize,
+                   r.cold_phases.codegen, r.cold_phases.backend, r.cold_phases.load, r.disk_ms, r.memory_us, rows);
         return 0;
     }
     fmt::print("expression      {}\n", k.expression());
     fmt::print("host            {}, {} {} lanes per vector ({} bits)\n", jit::host_cpu(), k.vector_width(),
                dtype, k.vector_width() * (dtype == "f32" ? 32 : 64));
-    fmt::print("compile         cold {:.2f} ms (median of {}; LLJIT creation {:.1f} ms once per process)\n",
-               r.cold_ms, r.cold_all_ms.size(), r.jit_init_ms);
+    auto sorted = r.cold_all_ms;
+    std::sort(sorted.begin(), sorted.end());
+    const auto& ph = r.cold_phases;
+    fmt::print("compile         cold {:.2f} ms median of {} (min {:.2f}, 90th percentile {:.2f}, max {:.2f});\n"
+               "                LLJIT creation {:.1f} ms once per process\n",
+               r.cold_ms, sorted.size(), sorted.front(), sorted[sorted.size() * 9 / 10], sorted.back(), r.jit_init_ms);
+    fmt::print("                median cold = parse+diff {:.2f} + IR {:.2f} + optimise||codegen {:.2f} "
+               "(on 2 threads: {:.2f} + {:.2f} ms of work) + load {:.2f} ms\n",
+               ph.parse, ph.ir, ph.backend, ph.optimize, ph.codegen, ph.load);
     fmt::print("                disk-cache hit {:.3f} ms, memory-cache hit {:.3f} us\n", r.disk_ms, r.memory_us);
     fmt::print("\n{:>12}  {:>10}  {:>10}  {:>10}   (ns/element, single thread)\n", "N", "forward", "backward", "fused");
     for (const auto& row : r.rows)

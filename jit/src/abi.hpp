@@ -13,6 +13,6 @@ inline constexpr const char* symbol_names[] = {"symact_forward", "symact_backwar
 using KernelFn = void (*)(const void* x, const void* dy, void* y, void* dx, std::int64_t n,
                           const void* params, double* dparam);
 // Bump when the ABI or the emitted code changes in a way the cache key does not see.
-inline constexpr int abi_version = 1;
+inline constexpr int abi_version = 2;
 
 }  // namespace symact::jit::detail

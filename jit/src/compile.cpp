@@ -2,9 +2,12 @@
 // each key compiled once even under concurrent requests), the disk cache (object files),
 // and the cold path: parse, differentiate, lower, O2, codegen, load.
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <future>
 #include <mutex>
+#include <span>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -72,8 +75,14 @@ std::string disk_key(const std::string& canonical, const Options& o, unsigned wi
                        o.dtype == DType::f32 ? "f32" : "f64", width, o.opt_level, canonical);
 }
 
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
 std::shared_ptr<detail::KernelImpl> build(std::unique_ptr<codegen::Function> fn,
-                                          std::string canonical, const Options& o, unsigned width) {
+                                          std::string canonical, const Options& o, unsigned width,
+                                          Clock::time_point t_parse) {
     auto& engine = detail::Engine::get();
     auto k = std::make_shared<detail::KernelImpl>();
     k->canonical = std::move(canonical);
@@ -86,11 +95,18 @@ std::shared_ptr<detail::KernelImpl> build(std::unique_ptr<codegen::Function> fn,
     if (auto dir = cache_directory(o); !dir.empty() && !o.keep_ir) {
         key = disk_key(k->canonical, o, width);
         file = detail::entry_path(dir, key);
-        std::string obj;
-        switch (detail::read_entry(file, key, obj)) {
+        std::vector<std::string> objs;
+        switch (detail::read_entry(file, key, objs)) {
         case detail::DiskRead::hit: {
-            k->object_size = obj.size();
-            k->code = engine.load(llvm::MemoryBuffer::getMemBufferCopy(obj, "symact_kernel"));
+            k->times.parse = ms_since(t_parse);
+            auto t = Clock::now();
+            std::vector<std::unique_ptr<llvm::MemoryBuffer>> bufs;
+            for (const auto& obj : objs) {
+                k->object_size += obj.size();
+                bufs.push_back(llvm::MemoryBuffer::getMemBufferCopy(obj, "symact_kernel"));
+            }
+            k->code = engine.load(std::move(bufs));
+            k->times.load = ms_since(t);
             k->origin = Origin::disk;
             k->fn = std::move(fn);
             ++counters().disk_hits;
@@ -101,15 +117,66 @@ std::shared_ptr<detail::KernelImpl> build(std::unique_ptr<codegen::Function> fn,
         }
     }
 
-    llvm::LLVMContext ctx;
+    // The derivatives now (they are built lazily): the emitters below only read the graph,
+    // and parse time includes them.
+    fn->derivative("x");
+    for (const auto& p : fn->params()) fn->derivative(p);
+    k->times.parse = ms_since(t_parse);
+
+    // Two modules, each in its own LLVMContext, optimised and compiled on two threads:
+    // code generation is most of a cold compile, and fused ~ forward + backward in size.
+    static constexpr detail::Mode part_modes[2][2] = {{detail::Mode::fused},
+                                                      {detail::Mode::forward, detail::Mode::backward}};
+    struct Part {
+        std::span<const detail::Mode> modes;
+        llvm::LLVMContext ctx;
+        std::unique_ptr<llvm::Module> module;
+        std::unique_ptr<llvm::MemoryBuffer> object;
+        std::string ir;
+        CompileTimes times;
+        std::exception_ptr error;
+    };
+    Part parts[2];
+    parts[0].modes = std::span(part_modes[0], 1);
+    parts[1].modes = std::span(part_modes[1], 2);
+    auto t = Clock::now();
     const auto& h = engine.host();
-    detail::EmitTarget t{o.dtype == DType::f64, width, h.vector_bits, h.cpu, h.features};
-    auto module = detail::emit_module(ctx, *fn, t);
-    auto obj = engine.compile(*module, o.opt_level, o.keep_ir ? &k->ir : nullptr);
+    detail::EmitTarget et{o.dtype == DType::f64, width, h.vector_bits, h.cpu, h.features};
+    for (auto& p : parts) p.module = detail::emit_module(p.ctx, *fn, et, p.modes);
+    k->times.ir = ms_since(t);
+    auto run = [&](Part& p) {
+        try {
+            p.object = engine.compile(*p.module, o.opt_level, o.keep_ir ? &p.ir : nullptr, &p.times);
+            p.module.reset();  // its context is destroyed on this thread's watch, before join
+        } catch (...) {
+            p.error = std::current_exception();
+        }
+    };
+    t = Clock::now();
+    if (std::thread::hardware_concurrency() > 1) {
+        std::thread helper(run, std::ref(parts[1]));
+        run(parts[0]);
+        helper.join();
+    } else {
+        for (auto& p : parts) run(p);
+    }
+    k->times.backend = ms_since(t);
+    std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
+    std::vector<std::string_view> blobs;
+    for (auto& p : parts) {
+        if (p.error) std::rethrow_exception(p.error);
+        k->times.optimize += p.times.optimize;
+        k->times.codegen += p.times.codegen;
+        k->ir += p.ir;
+        k->object_size += p.object->getBufferSize();
+        blobs.push_back(p.object->getBuffer());
+        objects.push_back(std::move(p.object));
+    }
     ++counters().compiles;
-    k->object_size = obj->getBufferSize();
-    if (!file.empty() && detail::write_entry(file, key, obj->getBuffer().str())) ++counters().disk_writes;
-    k->code = engine.load(std::move(obj));
+    if (!file.empty() && detail::write_entry(file, key, blobs)) ++counters().disk_writes;
+    t = Clock::now();
+    k->code = engine.load(std::move(objects));
+    k->times.load = ms_since(t);
     k->origin = Origin::compiled;
     k->fn = std::move(fn);
     return k;
@@ -132,11 +199,12 @@ Kernel compile(std::string_view expr, const Options& o) {
         }
     }
 
+    const auto t_parse = Clock::now();
     auto fn = std::make_unique<codegen::Function>(expr);  // throws symact::error
     std::string canonical = codegen::to_string(fn->f());
     Kernel kernel;
     if (!o.memory_cache) {
-        kernel.impl_ = build(std::move(fn), std::move(canonical), o, width);
+        kernel.impl_ = build(std::move(fn), std::move(canonical), o, width, t_parse);
         return kernel;
     }
 
@@ -160,7 +228,7 @@ Kernel compile(std::string_view expr, const Options& o) {
         ++counters().memory_hits;
     } else {
         try {
-            kernel.impl_ = build(std::move(fn), std::move(canonical), o, width);
+            kernel.impl_ = build(std::move(fn), std::move(canonical), o, width, t_parse);
         } catch (...) {
             {
                 std::lock_guard lk(mc.mu);

@@ -175,9 +175,9 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
 }  // namespace
 
 std::unique_ptr<llvm::Module> emit_module(llvm::LLVMContext& ctx, codegen::Function& fn,
-                                          const EmitTarget& t) {
+                                          const EmitTarget& t, std::span<const Mode> modes) {
     auto m = std::make_unique<llvm::Module>("symact_kernel", ctx);
-    for (Mode mode : {Mode::forward, Mode::backward, Mode::fused}) {
+    for (Mode mode : modes) {
         if (t.f64) emit_kernel<double>(*m, mode, fn, t);
         else emit_kernel<float>(*m, mode, fn, t);
     }

@@ -2,6 +2,7 @@
 // W-lane vectors whose body is codegen::lower() of the kernel's roots.
 #pragma once
 #include <memory>
+#include <span>
 #include <string>
 
 #include <llvm/IR/LLVMContext.h>
@@ -19,7 +20,9 @@ struct EmitTarget {
     std::string cpu, features;
 };
 
+// A module with the kernels of `modes` (the kernel's code may be split into modules that
+// compile in parallel). Reads fn's graph only: f and its derivatives must exist already.
 std::unique_ptr<llvm::Module> emit_module(llvm::LLVMContext& ctx, codegen::Function& fn,
-                                          const EmitTarget& t);
+                                          const EmitTarget& t, std::span<const Mode> modes);
 
 }  // namespace symact::jit::detail

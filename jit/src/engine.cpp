@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <vector>
 
@@ -12,6 +13,8 @@
 #include <llvm/IR/PassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Transforms/Scalar/ADCE.h>
+#include <llvm/Transforms/Scalar/EarlyCSE.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -83,8 +86,46 @@ Engine::Engine() : impl_(std::make_unique<Impl>()) {
     host_.vector_bits = has("avx512f") ? 512 : has("avx") ? 256 : 128;
 }
 
+namespace {
+// The IR passes for opt_level 1, the default: the emitter already writes explicit vectors,
+// one loop, no allocas, and the graph has CSE'd the expression; what is left is the
+// shared pieces of the inlined math functions (tanh and sech^2 of the same u both expand
+// exp(-2|u|)), which EarlyCSE merges, and what that leaves dead. The full O2 pipeline
+// finds nothing more on our kernels (same speed, measured in bench/RESULTS.md) and costs
+// as much as code generation.
+void run_lean_pipeline(llvm::Module& m, llvm::TargetMachine& tm) {
+    llvm::FunctionAnalysisManager fam;
+    llvm::PassBuilder pb(&tm);
+    pb.registerFunctionAnalyses(fam);
+    llvm::FunctionPassManager fpm;
+    fpm.addPass(llvm::EarlyCSEPass(/*UseMemorySSA=*/false));
+    fpm.addPass(llvm::ADCEPass());
+    for (auto& f : m)
+        if (!f.isDeclaration()) fpm.run(f, fam);
+}
+
+void run_default_pipeline(llvm::Module& m, llvm::TargetMachine& tm, unsigned level) {
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    llvm::PassBuilder pb(&tm);
+    pb.registerModuleAnalyses(mam);
+    pb.registerCGSCCAnalyses(cgam);
+    pb.registerFunctionAnalyses(fam);
+    pb.registerLoopAnalyses(lam);
+    pb.crossRegisterProxies(lam, fam, cgam, mam);
+    pb.buildPerModuleDefaultPipeline(level >= 3 ? llvm::OptimizationLevel::O3 : llvm::OptimizationLevel::O2)
+        .run(m, mam);
+}
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+}  // namespace
+
 std::unique_ptr<llvm::MemoryBuffer> Engine::compile(llvm::Module& m, unsigned opt_level,
-                                                   std::string* ir_out) {
+                                                   std::string* ir_out, CompileTimes* times) {
     {
         std::string msg;
         llvm::raw_string_ostream os(msg);
@@ -93,35 +134,30 @@ std::unique_ptr<llvm::MemoryBuffer> Engine::compile(llvm::Module& m, unsigned op
     auto tm = impl_->take();
     m.setDataLayout(tm->createDataLayout());
     m.setTargetTriple(tm->getTargetTriple().str());
-    {
-        // The new-PM pipeline (O2 by default) with this TargetMachine, so cost models see
-        // the host's vector ISA. The emitted code is explicit vectors already, CSE'd by the
-        // graph; O2 adds IR-level CSE of the math functions' shared pieces.
-        llvm::LoopAnalysisManager lam;
-        llvm::FunctionAnalysisManager fam;
-        llvm::CGSCCAnalysisManager cgam;
-        llvm::ModuleAnalysisManager mam;
-        llvm::PassBuilder pb(tm.get());
-        pb.registerModuleAnalyses(mam);
-        pb.registerCGSCCAnalyses(cgam);
-        pb.registerFunctionAnalyses(fam);
-        pb.registerLoopAnalyses(lam);
-        pb.crossRegisterProxies(lam, fam, cgam, mam);
-        const llvm::OptimizationLevel levels[] = {llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1,
-                                                  llvm::OptimizationLevel::O2, llvm::OptimizationLevel::O3};
-        if (opt_level > 0) pb.buildPerModuleDefaultPipeline(levels[std::min(opt_level, 3u)]).run(m, mam);
-    }
+    auto t = std::chrono::steady_clock::now();
+    // The IR pipeline runs with this TargetMachine, so cost models see the host's vector ISA.
+    if (opt_level == 1) run_lean_pipeline(m, *tm);
+    else if (opt_level >= 2) run_default_pipeline(m, *tm, opt_level);
+    if (times) times->optimize += ms_since(t);
     if (ir_out) {
         llvm::raw_string_ostream os(*ir_out);
         m.print(os, nullptr);
     }
+    t = std::chrono::steady_clock::now();
+    // Machine-level optimisation: "Less" generates kernels as fast as "Default" on ours
+    // (the scheduling and register allocation that matter run at both) in less time;
+    // O0's fast instruction selector and register allocator cost 10-15% of kernel speed.
+    tm->setOptLevel(opt_level >= 3 ? llvm::CodeGenOptLevel::Aggressive
+                    : opt_level == 2 ? llvm::CodeGenOptLevel::Default
+                                     : llvm::CodeGenOptLevel::Less);
     llvm::orc::SimpleCompiler cc(*tm);
     auto obj = check("codegen", cc(m));
     impl_->give(std::move(tm));
+    if (times) times->codegen += ms_since(t);
     return obj;
 }
 
-Loaded Engine::load(std::unique_ptr<llvm::MemoryBuffer> object) {
+Loaded Engine::load(std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects) {
     auto& jit = *impl_->jit;
     auto& es = jit.getExecutionSession();
     Loaded l;
@@ -130,10 +166,11 @@ Loaded Engine::load(std::unique_ptr<llvm::MemoryBuffer> object) {
     l.jd = &es.createBareJITDylib(fmt::format("symact_kernel_{}", impl_->next_id++));
     if (auto proc = jit.getProcessSymbolsJITDylib()) l.jd->addToLinkOrder(*proc);
     l.rt = l.jd->createResourceTracker();
-    if (auto e = jit.addObjectFile(l.rt, std::move(object))) {
-        unload(l);
-        fail("loading the kernel object", std::move(e));
-    }
+    for (auto& object : objects)
+        if (auto e = jit.addObjectFile(l.rt, std::move(object))) {
+            unload(l);
+            fail("loading the kernel object", std::move(e));
+        }
     for (int k = 0; k < 3; ++k) {
         auto a = jit.lookup(*l.jd, symbol_names[k]);
         if (!a) {

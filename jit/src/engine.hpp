@@ -6,10 +6,13 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Support/MemoryBuffer.h>
+
+#include "symact/jit/jit.hpp"
 
 namespace symact::jit::detail {
 
@@ -33,10 +36,13 @@ public:
     static Engine& get();  // creates the LLJIT on first call; throws symact::error on failure
 
     const HostInfo& host() const { return host_; }
-    // The new-PM pipeline at opt_level (0..3), then codegen; returns the object file.
-    // Thread-safe (each call uses its own TargetMachine).
-    std::unique_ptr<llvm::MemoryBuffer> compile(llvm::Module& m, unsigned opt_level, std::string* ir_out);
-    Loaded load(std::unique_ptr<llvm::MemoryBuffer> object);
+    // The IR pipeline for opt_level (0 none, 1 lean, 2/3 new-PM O2/O3), then codegen;
+    // returns the object file. Thread-safe (each call uses its own TargetMachine).
+    // Adds to times->optimize and times->codegen.
+    std::unique_ptr<llvm::MemoryBuffer> compile(llvm::Module& m, unsigned opt_level, std::string* ir_out,
+                                                CompileTimes* times);
+    // Links the objects (one kernel's parts, compiled in parallel) into one JITDylib.
+    Loaded load(std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects);
     void unload(Loaded& l) noexcept;
 
 private:

@@ -184,6 +184,7 @@ DType Kernel::dtype() const { return get(impl_).dtype; }
 unsigned Kernel::vector_width() const { return get(impl_).width; }
 Origin Kernel::origin() const { return get(impl_).origin; }
 std::size_t Kernel::object_size() const { return get(impl_).object_size; }
+const CompileTimes& Kernel::compile_times() const { return get(impl_).times; }
 const std::string& Kernel::ir() const { return get(impl_).ir; }
 
 }  // namespace symact::jit

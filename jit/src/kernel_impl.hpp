@@ -19,6 +19,7 @@ struct KernelImpl {
     unsigned width = 0;
     Origin origin = Origin::compiled;
     std::size_t object_size = 0;
+    CompileTimes times;
     std::string ir;
     Loaded code;
     mutable std::mutex fn_mu;  // Function::derivative() builds nodes

@@ -27,9 +27,10 @@ struct Options {
     // Lanes per vector (a power of two, 1..64); 0: the host's widest register
     // (16 float / 8 double lanes with AVX-512, 8 / 4 with AVX2, 4 / 2 otherwise).
     unsigned vector_width = 0;
-    // LLVM new-PM pipeline level 0..3. The emitted code is explicit vectors already, so
-    // O0 runs as fast on the kernels measured so far and compiles in about half the time.
-    unsigned opt_level = 2;
+    // 0: no IR passes; 1: the lean pipeline (EarlyCSE, dead code), machine level "Less";
+    // 2, 3: LLVM's new-PM O2/O3 pipelines, machine level Default/Aggressive. The emitter
+    // writes explicit vectors already, so 1 gives kernels as fast as 2 in half the time.
+    unsigned opt_level = 1;
     bool memory_cache = true;  // reuse kernels already compiled in this process
     bool disk_cache = true;    // also off when the environment has SYMACT_CACHE=off
     // Empty: $SYMACT_CACHE_DIR, else $XDG_CACHE_HOME/symact, else $HOME/.cache/symact.
@@ -51,6 +52,18 @@ struct Layout {
 };
 
 enum class Origin { compiled, disk, memory };
+
+// Where a kernel's compile time went, in ms. The kernels are compiled as two modules on
+// two threads: `backend` is the wall time of that, `optimize` and `codegen` the time
+// spent in each step summed over both threads. A disk hit has only parse and load.
+struct CompileTimes {
+    double parse = 0;     // parse, simplify, differentiate (wall)
+    double ir = 0;        // lower to LLVM IR, both modules (wall)
+    double optimize = 0;  // the IR pass pipeline (summed over threads)
+    double codegen = 0;   // instruction selection, register allocation, object emission (summed)
+    double backend = 0;   // optimize + codegen of both modules in parallel (wall)
+    double load = 0;      // link the objects into the kernel's JITDylib, look up symbols (wall)
+};
 
 namespace detail { struct KernelImpl; }
 
@@ -94,6 +107,7 @@ public:
     Origin origin() const;          // how this kernel was first obtained
     std::size_t object_size() const;  // bytes of machine code object
     const std::string& ir() const;   // optimised IR if Options::keep_ir, else empty
+    const CompileTimes& compile_times() const;  // of the request that built it
 
     explicit operator bool() const { return impl_ != nullptr; }
     bool same_as(const Kernel& o) const { return impl_ == o.impl_; }
