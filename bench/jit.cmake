@@ -11,3 +11,10 @@ if(TARGET symact_jit)
     message(STATUS "bench_jit: muparser not found (scripts/install-deps.sh bench); its rows are left out")
   endif()
 endif()
+
+# bench_jit_aot: each catalog activation's JIT kernels against its compile-time kernels,
+# timed alternately in one run (RESULTS.md, JIT section).
+if(TARGET symact_jit AND TARGET symact_dsl_catalog)
+  add_executable(bench_jit_aot ${CMAKE_CURRENT_LIST_DIR}/bench_jit_aot.cpp)
+  target_link_libraries(bench_jit_aot PRIVATE symact_jit symact_dsl_catalog symact_flags)
+endif()

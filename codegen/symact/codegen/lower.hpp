@@ -79,8 +79,19 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
         }
         case Op::Mul: {  // factors b^-1 divide: one rounding instead of two
             std::optional<V> num, den, dec;
+            // A negative constant factor -c becomes c and a final negation (exact either
+            // way): -c*u is then visibly the negation of c*u, so f(-c*u) and f(c*u) share
+            // work in the backends (|-v| = |v|: sigmoid(u) and sigmoid(-u), one exp).
+            bool negate = false;
             for (auto a : args) {
                 const Node& f = g.node(a);
+                if (f.op == Op::Const && f.num.is_negative() && !negate) {
+                    negate = true;
+                    if (f.num.is_minus_one()) continue;
+                    V c = leaves.constant(f.num.neg());
+                    num = num ? *num * c : c;
+                    continue;
+                }
                 auto fa = g.args(a);
                 bool recip = f.op == Op::Pow && g.node(fa[1]).op == Op::Const &&
                              g.node(fa[1]).num.is_minus_one();
@@ -98,7 +109,8 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
             } else if (dec) {
                 p = *dec;
             }
-            s.v = den ? p / *den : p;
+            if (den) p = p / *den;
+            s.v = negate ? -p : p;
             continue;
         }
         case Op::Pow: {

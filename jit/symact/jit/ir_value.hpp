@@ -55,6 +55,14 @@ template <class S> llvm::Type* uvector_type() {
     return llvm::FixedVectorType::get(builder().getIntNTy(8 * sizeof(S)), current->width);
 }
 
+inline bool is_minus_one(llvm::Value* v) {
+    auto* c = llvm::dyn_cast<llvm::Constant>(v);
+    if (!c) return false;
+    auto* f = llvm::dyn_cast<llvm::ConstantFP>(c);
+    if (!f && c->getType()->isVectorTy()) f = llvm::dyn_cast_or_null<llvm::ConstantFP>(c->getSplatValue());
+    return f && f->isExactlyValue(-1.0);
+}
+
 template <class S> struct Mask { llvm::Value* v; };
 template <class S> struct UInt;
 
@@ -65,7 +73,13 @@ template <class S> struct Val {
 
     friend Val operator+(Val a, Val b) { return {builder().CreateFAdd(a.v, b.v)}; }
     friend Val operator-(Val a, Val b) { return {builder().CreateFSub(a.v, b.v)}; }
-    friend Val operator*(Val a, Val b) { return {builder().CreateFMul(a.v, b.v)}; }
+    // x * -1 is -x exactly: as fneg, abs(-u) below can see through it (sigmoid(u) and
+    // sigmoid(-u) then share exp(-|u|) after EarlyCSE).
+    friend Val operator*(Val a, Val b) {
+        if (is_minus_one(b.v)) return {builder().CreateFNeg(a.v)};
+        if (is_minus_one(a.v)) return {builder().CreateFNeg(b.v)};
+        return {builder().CreateFMul(a.v, b.v)};
+    }
     friend Val operator/(Val a, Val b) { return {builder().CreateFDiv(a.v, b.v)}; }
     friend Val operator-(Val a) { return {builder().CreateFNeg(a.v)}; }
     // V op S and S op V: the scalar becomes a splat constant (IRBuilder folds constants).
@@ -120,7 +134,13 @@ template <class S> llvm::Value* call(llvm::Intrinsic::ID id, std::initializer_li
 
 template <class S> Val<S> fma(Val<S> a, Val<S> b, Val<S> c) { return {call<S>(llvm::Intrinsic::fma, {a.v, b.v, c.v})}; }
 template <class S> Val<S> sqrt(Val<S> a) { return {call<S>(llvm::Intrinsic::sqrt, {a.v})}; }
-template <class S> Val<S> abs(Val<S> a) { return {call<S>(llvm::Intrinsic::fabs, {a.v})}; }
+// |-u| = |u|: the same value (the graph keeps one sign of u, but -u appears as a product).
+template <class S> Val<S> abs(Val<S> a) {
+    llvm::Value* u = a.v;
+    if (auto* neg = llvm::dyn_cast<llvm::UnaryOperator>(u); neg && neg->getOpcode() == llvm::Instruction::FNeg)
+        u = neg->getOperand(0);
+    return {call<S>(llvm::Intrinsic::fabs, {u})};
+}
 template <class S> Val<S> copysign(Val<S> m, Val<S> s) { return {call<S>(llvm::Intrinsic::copysign, {m.v, s.v})}; }
 template <class S> Mask<S> is_nan(Val<S> a) { return {builder().CreateFCmpUNO(a.v, a.v)}; }
 template <class S> Mask<S> mask_and(Mask<S> a, Mask<S> b) { return {builder().CreateAnd(a.v, b.v)}; }

@@ -165,7 +165,7 @@ SYMACT_GEN_GELU_TANH_INLINE void block_backward_f64(const double *xs, const doub
         const std::uint64_t t44 = detail::bits_f64(t40);
         const std::uint64_t t45 = (t43 & t42) | (t44 & ~t42);
         const double t46 = detail::from_bits_f64(t45);
-        const double t47 = (-1.5957691216057308) * t3;
+        const double t47 = -t4;
         const double t48 = std::fabs(t47);
         const double t49 = -t48;
         const std::uint64_t t50 = 0u - static_cast<std::uint64_t>(t49 < (-746.0));
@@ -290,7 +290,7 @@ SYMACT_GEN_GELU_TANH_INLINE void block_fused_f64(const double *xs, const double 
         const std::uint64_t t53 = detail::bits_f64(t47);
         const std::uint64_t t54 = (t52 & t51) | (t53 & ~t51);
         const double t55 = detail::from_bits_f64(t54);
-        const double t56 = (-1.5957691216057308) * t3;
+        const double t56 = -t4;
         const double t57 = std::fabs(t56);
         const double t58 = -t57;
         const std::uint64_t t59 = 0u - static_cast<std::uint64_t>(t58 < (-746.0));
@@ -467,7 +467,7 @@ SYMACT_GEN_GELU_TANH_INLINE double df(double x) {
     const std::uint64_t t44 = detail::bits_f64(t40);
     const std::uint64_t t45 = (t43 & t42) | (t44 & ~t42);
     const double t46 = detail::from_bits_f64(t45);
-    const double t47 = (-1.5957691216057308) * t3;
+    const double t47 = -t4;
     const double t48 = std::fabs(t47);
     const double t49 = -t48;
     const std::uint64_t t50 = 0u - static_cast<std::uint64_t>(t49 < (-746.0));
