@@ -45,24 +45,8 @@ extern "C" {
 enum { elu_num_params = 1 };
 SYMACT_GEN_ELU_INLINE uint32_t elu_bits_f32(float v) { uint32_t u; memcpy(&u, &v, sizeof u); return u; }
 SYMACT_GEN_ELU_INLINE float elu_from_bits_f32(uint32_t u) { float v; memcpy(&v, &u, sizeof v); return v; }
-SYMACT_GEN_ELU_INLINE float elu_sqrt_f32(float v) {
-#if defined(__clang__) && defined(__has_builtin)
-#if __has_builtin(__builtin_elementwise_sqrt)
-    return __builtin_elementwise_sqrt(v);
-#endif
-#endif
-    return sqrtf(v);
-}
 SYMACT_GEN_ELU_INLINE uint64_t elu_bits_f64(double v) { uint64_t u; memcpy(&u, &v, sizeof u); return u; }
 SYMACT_GEN_ELU_INLINE double elu_from_bits_f64(uint64_t u) { double v; memcpy(&v, &u, sizeof v); return v; }
-SYMACT_GEN_ELU_INLINE double elu_sqrt_f64(double v) {
-#if defined(__clang__) && defined(__has_builtin)
-#if __has_builtin(__builtin_elementwise_sqrt)
-    return __builtin_elementwise_sqrt(v);
-#endif
-#endif
-    return sqrt(v);
-}
 SYMACT_GEN_ELU_INLINE void elu_block_forward_f32(const float *xs, float *ys, const float *ps) {
     const float p0 = ps[0];
     float yb[16];

@@ -41,14 +41,6 @@ inline constexpr std::size_t num_params = 0;
 namespace detail {
 SYMACT_GEN_GELU_TANH_INLINE std::uint64_t bits_f64(double v) { std::uint64_t u; std::memcpy(&u, &v, sizeof u); return u; }
 SYMACT_GEN_GELU_TANH_INLINE double from_bits_f64(std::uint64_t u) { double v; std::memcpy(&v, &u, sizeof v); return v; }
-SYMACT_GEN_GELU_TANH_INLINE double sqrt_f64(double v) {
-#if defined(__clang__) && defined(__has_builtin)
-#if __has_builtin(__builtin_elementwise_sqrt)
-    return __builtin_elementwise_sqrt(v);
-#endif
-#endif
-    return std::sqrt(v);
-}
 SYMACT_GEN_GELU_TANH_INLINE void block_forward_f64(const double *xs, double *ys) {
     double yb[8];
     for (std::size_t j = 0; j < 8; ++j) {

@@ -40,14 +40,6 @@ inline constexpr std::size_t num_params = 0;
 namespace detail {
 SYMACT_GEN_ACTS_MISH_INLINE std::uint32_t bits_f32(float v) { std::uint32_t u; std::memcpy(&u, &v, sizeof u); return u; }
 SYMACT_GEN_ACTS_MISH_INLINE float from_bits_f32(std::uint32_t u) { float v; std::memcpy(&v, &u, sizeof v); return v; }
-SYMACT_GEN_ACTS_MISH_INLINE float sqrt_f32(float v) {
-#if defined(__clang__) && defined(__has_builtin)
-#if __has_builtin(__builtin_elementwise_sqrt)
-    return __builtin_elementwise_sqrt(v);
-#endif
-#endif
-    return std::sqrt(v);
-}
 SYMACT_GEN_ACTS_MISH_INLINE void block_forward_f32(const float *xs, float *ys) {
     float yb[16];
     for (std::size_t j = 0; j < 16; ++j) {
