@@ -14,14 +14,14 @@ if(TARGET symact)
   install(TARGETS symact RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
-# The libraries as exported targets (symact::dsl, symact::jit and what they need:
+# The libraries as exported targets (symact::dsl, symact::jit, symact::nn and what they need:
 # symact::math, symact::core) with their public headers under include/. What a consumer
 # gets, and what it does not (symact_flags: warnings, -march=native), is in docs/EMBED.md.
 # (Named anew: build trees configured before it existed cached SYMACT_INSTALL_TARGETS=OFF.)
 option(SYMACT_EXPORT_TARGETS "Install the headers and libraries as exported targets" ON)
 if(SYMACT_EXPORT_TARGETS)
   set(exported)
-  foreach(t symact_math symact_core symact_dsl symact_jit)
+  foreach(t symact_math symact_core symact_dsl symact_jit symact_nn)
     if(TARGET ${t})
       list(APPEND exported ${t})
       string(REPLACE "symact_" "" alias ${t})
@@ -33,7 +33,7 @@ if(SYMACT_EXPORT_TARGETS)
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
   # The public headers; jit/ir_value.hpp is the JIT's LLVM-IR backend (it needs LLVM's
   # headers, which symact::jit keeps private) and stays inside the build.
-  foreach(dir math codegen dsl jit)
+  foreach(dir math codegen dsl jit nn)
     if(EXISTS ${PROJECT_SOURCE_DIR}/${dir}/symact)
       install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/symact DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h" PATTERN "ir_value.hpp" EXCLUDE)
