@@ -1,6 +1,6 @@
 # cmake -DCXX=... -DSRC=... -DINC="a;b;c" -DOUT=... -P check_no_calls.cmake
 # Compiles SRC to assembly (-O3 -march=native) and fails if a DSL kernel loop
-# (symact::dsl::detail::run<...>) contains a call, or if little packed vector code appears.
+# (symact::dsl::detail::run<...>, row_pass<...>, row_map<...>) contains a call, or if little packed vector code appears.
 set(incs "")
 foreach(d IN LISTS INC)
   list(APPEND incs -I${d})
@@ -17,7 +17,7 @@ set(bad "")
 set(packed 0)
 foreach(line IN LISTS lines)
   if(line MATCHES "^([A-Za-z_][A-Za-z0-9_.$]*):")
-    if(CMAKE_MATCH_1 MATCHES "^_ZN6symact3dsl6detail3run")
+    if(CMAKE_MATCH_1 MATCHES "^_ZN6symact3dsl6detail(3run|8row_pass|7row_map)I")
       set(in_run ON)
       math(EXPR nrun "${nrun} + 1")
     else()

@@ -20,3 +20,12 @@ void gelu_tanh_f32(std::span<const float> x, std::span<float> y) { symact::kerne
 double celu_fb(std::span<const float> x, std::span<const float> dy, std::span<float> y, std::span<float> dx) {
     return symact::kernel(act::celu).forward_backward(x, dy, y, dx, act::alpha = 1.0)[act::alpha];
 }
+// row kernels: every reduction pass and the map pass
+#include <symact/dsl/row_kernel.hpp>
+void softmax_fb(std::size_t rows, std::size_t cols, std::span<const float> x, std::span<const float> dy,
+                std::span<float> y, std::span<float> dx) {
+    symact::row_kernel(act::softmax).forward_backward(rows, cols, x, dy, y, dx);
+}
+void log_softmax_f(std::size_t rows, std::size_t cols, std::span<const double> x, std::span<double> y) {
+    symact::row_kernel(act::log_softmax).forward(rows, cols, x, y);
+}

@@ -129,6 +129,6 @@ TEST_CASE("elementary-function evaluations per element, forward+backward") {
     auto g = fused_counts<act::gelu>(0.5);
     MESSAGE("gelu: exp " << g.exp << ", erf " << g.erf);
     CHECK(g.erf == 1);
-    // gelu_tanh: tanh and sech2 of one argument share one exp
+    // gelu_tanh (x sigmoid(2u)): sigmoid(2u) and sigmoid(-2u) share one exp
     CHECK(fused_counts<act::gelu_tanh>(0.5).exp == 1);
 }

@@ -6,6 +6,7 @@
 // Registry functions are called qualified (dsl::tanh): the entries' own names would hide them.
 #pragma once
 #include "symact/dsl/build.hpp"
+#include "symact/dsl/row.hpp"
 
 namespace symact::dsl::act {
 
@@ -35,10 +36,13 @@ inline constexpr auto selu = lit<1050700987355480493, 1000000000000000000> *
                              where(x > lit<0>, x, lit<1673263242354377284, 1000000000000000000> * expm1(x));
 inline constexpr auto celu = max(lit<0>, x) + min(lit<0>, alpha * expm1(x / alpha));  // ties split
 inline constexpr auto mpelu = where(x > lit<0>, x, alpha * expm1(beta * x));
-inline constexpr auto gelu = lit<1, 2> * x * (lit<1> + erf(x / dsl::sqrt(lit<2>)));
+// gelu = x (1 + erf(x/sqrt2))/2 and gelu_tanh = x (1 + tanh(u))/2, written in the forms the
+// runtime's stability rewrites give (codegen/rewrite.cpp; the DSL does not rewrite):
+// 1 + erf(v) = erfc(-v) and 1 + tanh(u) = 2 sigmoid(2u) do not cancel to 0 in the left tail
+// (gelu(-10) = -7.6e-23, not -0, in float32), and erfc, sigmoid decay (gelu(-inf) = 0).
+inline constexpr auto gelu = lit<1, 2> * x * erfc(-x / dsl::sqrt(lit<2>));
 inline constexpr auto gelu_tanh =
-    lit<1, 2> * x *
-    (lit<1> + dsl::tanh(dsl::sqrt(lit<2> / constants::pi) * (x + lit<44715, 1000000> * pow(x, lit<3>))));
+    x * dsl::sigmoid(lit<2> * dsl::sqrt(lit<2> / constants::pi) * (x + lit<44715, 1000000> * pow(x, lit<3>)));
 inline constexpr auto silu = x * dsl::sigmoid(x);
 inline constexpr auto swish = x * dsl::sigmoid(beta * x);
 inline constexpr auto mish = x * dsl::tanh(dsl::softplus(x));
@@ -54,6 +58,11 @@ inline constexpr auto hardshrink = where(x > lambda, x, where(x < -lambda, x, li
 inline constexpr auto squareplus = (x + dsl::sqrt(x * x + b)) / lit<2>;
 inline constexpr auto serf = x * erf(dsl::softplus(x));
 
+// Row entries (row_kernel.hpp: reductions over the last axis of a (rows, cols) array).
+// Shifting by the row's max keeps exp from overflowing (1000 and -1000 are fine).
+inline constexpr auto softmax = exp(x - rowmax(x)) / rowsum(exp(x - rowmax(x)));
+inline constexpr auto log_softmax = x - rowmax(x) - log(rowsum(exp(x - rowmax(x))));
+
 }  // namespace symact::dsl::act
 
 // X(name): every catalog entry, for the registries built from it (aot.hpp, names.hpp).
@@ -62,3 +71,6 @@ inline constexpr auto serf = x * erf(dsl::softplus(x));
     X(rrelu) X(elu) X(selu) X(celu) X(mpelu) X(gelu) X(gelu_tanh) X(silu) X(swish) X(mish)     \
     X(softplus) X(softsign) X(hardsigmoid) X(hardswish) X(hardtanh) X(logsigmoid)              \
     X(tanhshrink) X(softshrink) X(hardshrink) X(squareplus) X(serf)
+
+// X(name): the row entries (not elementwise: symact::row_kernel, not the aot registry).
+#define SYMACT_DSL_ROW_CATALOG(X) X(softmax) X(log_softmax)

@@ -90,7 +90,7 @@ struct fixed_string {
 };
 
 // ---- nodes -----------------------------------------------------------------------------
-enum class kind : std::uint8_t { var, cst, num, par, add, mul, call };
+enum class kind : std::uint8_t { var, cst, num, par, add, mul, call, dy, row };
 
 struct node_base {};  // every node derives from it: the `expr` concept
 
@@ -191,6 +191,30 @@ struct call : node_base, detail::slots<std::index_sequence_for<Args...>, Args...
         using T = std::tuple_element_t<I, std::tuple<Args...>>;
         return static_cast<const slot<T, static_cast<int>(I)>&>(*this).get();
     }
+};
+
+// ---- row reductions (row.hpp) -----------------------------------------------------------
+// Over the last axis of a (rows, cols) array, broadcast back to every element of the row:
+// rowmax(u), rowsum(u), and for reverse mode the arg-max mask of u (1 at the first index
+// where u is its row's max, 0 elsewhere).
+enum class red : std::uint8_t { max, sum, argmax };
+
+template <red R, class A>
+struct row : node_base, slot<A, 0> {
+    static constexpr kind k = kind::row;
+    static constexpr red r = R;
+    static constexpr bool pure = A::pure;
+    static constexpr std::uint64_t hash = detail::mix(detail::mix(0x70d, static_cast<std::uint64_t>(R)), A::hash);
+    constexpr row(const A& a) : slot<A, 0>(a) {}
+    constexpr row() : slot<A, 0>(A{}) {}
+    constexpr A arg() const { return slot<A, 0>::get(); }
+};
+
+// The incoming adjoint dy of a row kernel's backward pass (vector-Jacobian products).
+struct dy_t : node_base {
+    static constexpr kind k = kind::dy;
+    static constexpr bool pure = true;
+    static constexpr std::uint64_t hash = 0xd7ull;
 };
 
 // ---- concepts ----------------------------------------------------------------------------

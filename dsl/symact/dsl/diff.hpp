@@ -15,6 +15,7 @@ template <class W> inline constexpr bool depends<var_t, W> = std::is_same_v<W, v
 template <fixed_string N, class W> inline constexpr bool depends<par<N>, W> = std::is_same_v<W, par<N>>;
 template <class A, class B, class W> inline constexpr bool depends<add<A, B>, W> = depends<A, W> || depends<B, W>;
 template <class A, class B, class W> inline constexpr bool depends<mul<A, B>, W> = depends<A, W> || depends<B, W>;
+template <red R, class A, class W> inline constexpr bool depends<row<R, A>, W> = R != red::argmax && depends<A, W>;
 template <class Op, class... A, class W>
 inline constexpr bool depends<call<Op, A...>, W> =
     !requires { Op::comparison; } && (false || ... || depends<A, W>);
@@ -30,7 +31,11 @@ template <class E, class W> constexpr auto d(const E& e, const W& w) {
     static_assert(detail::is_wrt<W>, "symact::dsl::d(e, wrt): wrt must be x or a param<\"name\">");
     if constexpr (!detail::depends<E, W>) return zero_t{};
     else if constexpr (E::k == kind::var || E::k == kind::par) return one_t{};
-    else if constexpr (E::k == kind::add) return mk_add(d(e.lhs(), w), d(e.rhs(), w));
+    else if constexpr (E::k == kind::row) {
+        static_assert(E::k != kind::row, "symact::dsl: rowmax/rowsum have no elementwise derivative; use "
+                                         "symact::row_kernel (vector-Jacobian products, row.hpp)");
+        return zero_t{};
+    } else if constexpr (E::k == kind::add) return mk_add(d(e.lhs(), w), d(e.rhs(), w));
     else if constexpr (E::k == kind::mul)
         return mk_add(mk_mul(d(e.lhs(), w), e.rhs()), mk_mul(e.lhs(), d(e.rhs(), w)));
     else {  // a registry op: its own rule, with the operands, their derivatives and f = e

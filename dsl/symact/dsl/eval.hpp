@@ -3,6 +3,8 @@
 // run their own ops::S::eval; the split families (plan.hpp) run the symact::math pieces
 // that ops' eval is made of, so the shared work is done once.
 #pragma once
+#include <bit>
+
 #include <symact/math/all.hpp>
 
 #include "symact/dsl/fused.hpp"
@@ -20,7 +22,9 @@
 
 namespace symact::dsl {
 
-template <class Plan, class V>
+// Pass (row kernels, row_kernel.hpp): which steps one pass over a row computes; void: the
+// plan's own liveness (elementwise kernels).
+template <class Plan, class V, class Pass = void>
 struct machine {
     using S = math::scalar_t<V>;
     using M = decltype(std::declval<V>() < std::declval<V>());
@@ -32,6 +36,21 @@ struct machine {
     math::exp_reduced<V> r[N];
     const S* pv;  // parameter values
     const S* nv;  // stored numbers
+    // row kernels only: dy of this element, its column, the row's reductions (by step)
+    V dyv;
+    std::size_t col;
+    const S* rv;
+    const std::size_t* ridx;
+
+    template <std::size_t I> static constexpr bool live() {
+        if constexpr (std::is_void_v<Pass>) return P.steps[I].live;
+        else return Pass::live[I];
+    }
+    // row kernels: a value known for the whole row (a reduction, or computed from them)
+    template <std::size_t I> static constexpr bool loaded() {
+        if constexpr (std::is_void_v<Pass>) return false;
+        else return Pass::load[I];
+    }
 
     // A step's value; a comparison used as a number is 1 or 0.
     template <int J> SYMACT_DSL_INLINE V val() const {
@@ -52,17 +71,42 @@ struct machine {
         if constexpr (K < 0) return math::K<V>(1) / powu<-K>(a); else return powu<K>(a);
     }
 
+    // a * d where d decays (plan.hpp): a decayed 0 wins over an inf a, as in the runtime
+    // (decay.hpp); a NaN a still gives NaN. A product (a replaced by 1 where d is 0), the 1
+    // chosen by a bitwise blend: with `c ? 1 : a` g++ moves the product into the select,
+    // then contracts a different a*b + c into an FMA in the fused kernel than in the
+    // separate ones, and they no longer round alike.
+    static SYMACT_DSL_INLINE V decay_mul(V a, V d) {
+        using math::is_nan, math::mask_and, math::mask_not, math::select;
+        const auto c = mask_and(d == S(0), mask_not(is_nan(a)));
+        if constexpr (std::is_floating_point_v<V>) {  // a blend g++ cannot move the product into
+            using U = math::uscalar_t<V>;
+            const U m = U(0) - static_cast<U>(c);
+            return std::bit_cast<V>((std::bit_cast<U>(a) & ~m) | (std::bit_cast<U>(V(1)) & m)) * d;
+        } else
+            return select(c, math::K<V>(1), a) * d;
+    }
+
     template <std::size_t I> SYMACT_DSL_INLINE void run(const V& x) {
         constexpr step s = P.steps[I];
         constexpr int a0 = s.a[0], a1 = s.a[1], a2 = s.a[2];
-        if constexpr (!s.live) return;
+        if constexpr (!live<I>()) return;
         else if constexpr (s.k == sk::var) v[I] = x;
+        else if constexpr (s.k == sk::dy) v[I] = dyv;
+        else if constexpr (loaded<I>()) {
+            if constexpr (s.mask) m[I] = math::K<V>(rv[I]) != S(0);
+            else v[I] = math::K<V>(rv[I]);
+        }
+        else if constexpr (s.k == sk::argmax) m[I] = col == ridx[a0];
         else if constexpr (s.k == sk::cst)
             v[I] = math::K<V>(static_cast<S>(static_cast<long double>(s.c.num) / s.c.den));
         else if constexpr (s.k == sk::num) v[I] = math::K<V>(nv[s.idx]);
         else if constexpr (s.k == sk::par) v[I] = math::K<V>(pv[s.idx]);
         else if constexpr (s.k == sk::add) v[I] = val<a0>() + val<a1>();
-        else if constexpr (s.k == sk::mul) v[I] = val<a0>() * val<a1>();
+        else if constexpr (s.k == sk::mul) {
+            if constexpr (P.steps[a1].decays && !P.steps[a0].decays) v[I] = decay_mul(val<a0>(), val<a1>());
+            else v[I] = val<a0>() * val<a1>();
+        }
         else if constexpr (s.k == sk::div) v[I] = val<a0>() / val<a1>();
         else if constexpr (s.k == sk::powi) v[I] = powi<s.idx>(val<a0>());
         else if constexpr (s.k == sk::sqrt) v[I] = ops::Sqrt::eval(val<a0>());

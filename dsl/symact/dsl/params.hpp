@@ -33,6 +33,7 @@ template <class L, class A, class B> struct params_add<L, add<A, B>> {
 template <class L, class A, class B> struct params_add<L, mul<A, B>> {
     using type = typename params_add<typename params_add<L, A>::type, B>::type;
 };
+template <class L, red R, class A> struct params_add<L, row<R, A>> { using type = typename params_add<L, A>::type; };
 template <class L, class Op> struct params_add<L, call<Op>> { using type = L; };
 template <class L, class Op, class A, class... R> struct params_add<L, call<Op, A, R...>> {
     using type = typename params_add<typename params_add<L, A>::type, call<Op, R...>>::type;

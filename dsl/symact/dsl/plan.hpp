@@ -7,6 +7,10 @@
 //   sigmoid(+-u), softplus(u)  from t = exp(-|u|), q = t/(1+t)          (math::sigmoid_t/_q)
 //   tanh(softplus(u)), sech2(softplus(u))  from the same t = exp(-|u|)  (fused.hpp)
 //   exp(u), expm1(u)           from one range reduction                 (math::exp_reduce)
+// A product (a chain of binary mul nodes) is flattened like the runtime's n-ary Mul: the
+// factors that decay (decay.hpp: 0 only where something decayed exponentially, from ops'
+// `decay` field) are multiplied apart, and the final product makes a decayed 0 win over an
+// inf of the other factors (gelu'(-inf) = 0, not NaN); factors b^-1 divide at the end.
 // Steps nobody reads (softplus(u) once tanh(softplus(u)) is fused) are marked dead.
 #pragma once
 #include <array>
@@ -23,7 +27,8 @@ enum class sk : std::uint8_t {
     add, mul, div, powi, rsqrt, sqrt, call,  // arithmetic and registry ops
     exp_red, exp, expm1,      // exp and expm1 of one argument share a range reduction
     sig_t, sig_q, sigmoid, softplus,          // sigmoid/softplus family
-    tanh_t, tanh, sech2, tanh_sp, sech2_sp    // tanh/sech2 family, and fused with softplus
+    tanh_t, tanh, sech2, tanh_sp, sech2_sp,   // tanh/sech2 family, and fused with softplus
+    dy, rmax, rsum, argmax    // row kernels (row.hpp): the adjoint dy, reductions, arg-max mask
 };
 
 struct step {
@@ -36,6 +41,7 @@ struct step {
     std::uint64_t key = 0;     // dedupe key (0: never shared)
     bool mask = false;         // produces a comparison mask
     bool reduced = false;      // produces an exp range reduction
+    bool decays = false;       // a factor that is 0 only by exponential decay (decay.hpp)
     bool live = false;
 };
 
@@ -54,6 +60,10 @@ namespace detail {
 
 template <class T> inline constexpr bool is_neg1_mul = false;
 template <class R> inline constexpr bool is_neg1_mul<mul<cst_t<-1>, R>> = true;
+// c*r with c < 0: the same argument up to its sign as (-c)*r (sigmoid(-2u) and sigmoid(2u))
+template <class T> inline constexpr bool is_negc_mul = false;
+template <ratio C, class R> inline constexpr bool is_negc_mul<mul<cst<C>, R>> = C.num < 0;
+template <class T> constexpr auto negated(const T& t) { return mk_neg(t); }
 
 struct builder {
     std::vector<step> steps;
@@ -90,6 +100,82 @@ struct builder {
 
 template <class T> constexpr std::uint64_t key_of() { if constexpr (T::pure) return T::hash; else return 0; }
 
+// decay.hpp's rule on DSL types: ops with Decay::Decays, Decay::Keeps ops of a decaying
+// argument, positive constant powers of a decaying base. Sums and products never decay.
+template <class E> inline constexpr bool decays_v = false;
+template <class Op, class A0, class... A>
+inline constexpr bool decays_v<call<Op, A0, A...>> = [] {
+    if constexpr (std::is_same_v<Op, ops::Pow>) {
+        using P = std::tuple_element_t<0, std::tuple<A...>>;
+        if constexpr (is_cst_v<P>) return P::value.num > 0 && decays_v<A0>;
+        else return false;
+    } else if constexpr (requires { Op::decay; }) {
+        if constexpr (Op::decay == ops::Decay::Decays) return true;
+        else if constexpr (Op::decay == ops::Decay::Keeps) return decays_v<A0>;
+        else return false;
+    } else
+        return false;
+}();
+
+template <class E> constexpr int collect(const E& e, builder& b);
+
+// The factors of a chain of products, by kind (the runtime's Mul in eval.cpp / lower.hpp).
+struct factors {
+    std::vector<int> num, dec, den;
+};
+template <class E> constexpr void gather(const E& e, builder& b, factors& f) {
+    if constexpr (E::k == kind::mul) {
+        gather(e.lhs(), b, f);
+        gather(e.rhs(), b, f);
+    } else if constexpr (split_pow<E>::is && split_pow<E>::e == ratio{-1, 1}) {
+        f.den.push_back(collect(e.template arg<0>(), b));
+    } else {
+        int i = collect(e, b);
+        (b.steps[static_cast<std::size_t>(i)].decays ? f.dec : f.num).push_back(i);
+    }
+}
+// a * b as a step (shared when both are); the last one of a product carries the node's key.
+constexpr int mul_step(builder& b, sk k, int x, int y, std::uint64_t key, bool dec) {
+    step s;
+    s.k = k;
+    s.n = 2;
+    s.a[0] = x;
+    s.a[1] = y;
+    s.decays = dec;
+    const std::uint64_t kx = b.steps[static_cast<std::size_t>(x)].key, ky = b.steps[static_cast<std::size_t>(y)].key;
+    s.key = key ? key : (kx && ky) ? mix(mix(0x9d0 + static_cast<std::uint64_t>(k), kx), ky) : 0;
+    return b.push(s);
+}
+// v[0] * v[1] * ...; the last multiplication gets `key` if it is not 0.
+constexpr int chain(builder& b, const std::vector<int>& v, bool dec, std::uint64_t key = 0) {
+    int p = v[0];
+    for (std::size_t i = 1; i < v.size(); ++i)
+        p = mul_step(b, sk::mul, p, v[i], i + 1 == v.size() ? key : 0, key && i + 1 == v.size() ? false : dec);
+    return p;
+}
+// (num * dec) / den, num * dec with the decay rule (eval.hpp); the node's own step (the last
+// one) gets its key and does not decay (decay.hpp: a product never does).
+template <class E> constexpr int product(const E& e, builder& b, std::uint64_t key) {
+    factors f;
+    gather(e.lhs(), b, f);
+    gather(e.rhs(), b, f);
+    const bool hn = !f.num.empty(), hd = !f.dec.empty(), hq = !f.den.empty();
+    const std::uint64_t pk = hq ? 0 : key;
+    int p;
+    if (hn && hd) p = mul_step(b, sk::mul, chain(b, f.num, false), chain(b, f.dec, true), pk, false);
+    else if (hn) p = chain(b, f.num, false, pk);
+    else if (hd) p = chain(b, f.dec, true, pk);
+    else {
+        step one;
+        one.k = sk::cst;
+        one.c = ratio{1, 1};
+        one.key = one_t::hash;
+        p = b.push(one);
+    }
+    if (hq) p = mul_step(b, sk::div, p, chain(b, f.den, false), key, false);
+    return p;
+}
+
 // Visits e (children first) and returns its step. The same code runs at compile time on
 // E{} (structure) and at run time on the kernel's expression objects (stored numbers), so
 // both see the numbers in one order.
@@ -100,6 +186,7 @@ template <class E> constexpr int collect(const E& e, builder& b) {
     }
     step s;
     s.key = key;
+    s.decays = decays_v<E>;
     if constexpr (E::k == kind::var) {
         s.k = sk::var;
     } else if constexpr (E::k == kind::cst) {
@@ -118,22 +205,18 @@ template <class E> constexpr int collect(const E& e, builder& b) {
         s.a[0] = collect(e.lhs(), b);
         s.a[1] = collect(e.rhs(), b);
     } else if constexpr (E::k == kind::mul) {
-        using A = decltype(e.lhs());
-        using B = decltype(e.rhs());
-        s.n = 2;
-        s.k = sk::mul;
-        // a * b^-1 divides (one rounding instead of two)
-        if constexpr (split_pow<B>::is && split_pow<B>::e == ratio{-1, 1}) {
-            s.k = sk::div;
-            s.a[0] = collect(e.lhs(), b);
-            s.a[1] = collect(e.rhs().template arg<0>(), b);
-        } else if constexpr (split_pow<A>::is && split_pow<A>::e == ratio{-1, 1}) {
-            s.k = sk::div;
-            s.a[0] = collect(e.rhs(), b);
-            s.a[1] = collect(e.lhs().template arg<0>(), b);
+        return product(e, b, key);
+    } else if constexpr (E::k == kind::dy) {
+        s.k = sk::dy;
+    } else if constexpr (E::k == kind::row) {
+        s.n = 1;
+        if constexpr (E::r == red::argmax) {  // reads the index found by rowmax(u)'s reduction
+            s.k = sk::argmax;
+            s.mask = true;
+            s.a[0] = collect(row<red::max, decltype(e.arg())>(e.arg()), b);
         } else {
-            s.a[0] = collect(e.lhs(), b);
-            s.a[1] = collect(e.rhs(), b);
+            s.k = E::r == red::max ? sk::rmax : sk::rsum;
+            s.a[0] = collect(e.arg(), b);
         }
     } else {
         using Op = typename E::op;
@@ -153,6 +236,10 @@ template <class E> constexpr int collect(const E& e, builder& b) {
             if constexpr (is_neg1_mul<U> && U::pure) {
                 base = collect(e.template arg<0>().rhs(), b);
                 bkey = decltype(e.template arg<0>().rhs())::hash;
+            } else if constexpr (is_negc_mul<U> && U::pure && std::is_same_v<Op, ops::Sigmoid>) {
+                using NU = decltype(negated(U{}));
+                base = collect(NU{}, b);
+                bkey = NU::hash;
             }
             if constexpr (std::is_same_v<Op, ops::Pow>) {
                 using P = decltype(e.template arg<1>());

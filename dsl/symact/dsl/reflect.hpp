@@ -7,10 +7,24 @@
 #include <span>
 
 #include <symact/codegen/graph.hpp>
+#include <symact/error.hpp>
 
 #include "symact/dsl/core.hpp"
 
+// The runtime core's row reductions (issue #7), declared here so this header compiles with or
+// without them: reflection of rowmax/rowsum uses them once ops.hpp defines them (and
+// codegen::op_of knows them); before that, reflecting a row reduction throws symact::error.
+namespace symact::ops {
+struct RowMax;
+struct RowSum;
+}  // namespace symact::ops
+
 namespace symact::dsl {
+
+namespace detail {
+template <class O>
+concept runtime_op = requires { sizeof(O); } && (codegen::op_of<O> != codegen::op_of<void>);
+}  // namespace detail
 
 // param_of(std::string_view name) -> codegen::Expr
 template <class E, class ParamOf>
@@ -24,7 +38,20 @@ codegen::Expr reflect(codegen::Graph& g, const E& e, codegen::Expr xv, ParamOf&&
         bool integral = v == static_cast<double>(static_cast<std::int64_t>(v)) && v < 9e15 && v > -9e15;
         return g.constant(integral ? Number(static_cast<std::int64_t>(v)) : Number::real(v));
     } else if constexpr (E::k == kind::par) return param_of(E::name);
-    else if constexpr (E::k == kind::add) return g.add(reflect(g, e.lhs(), xv, param_of), reflect(g, e.rhs(), xv, param_of));
+    else if constexpr (E::k == kind::row) {
+        using O = std::conditional_t<E::r == red::sum, ops::RowSum, ops::RowMax>;
+        if constexpr (E::r != red::argmax && detail::runtime_op<O>) {
+            Expr a[] = {reflect(g, e.arg(), xv, param_of)};
+            return g.apply(codegen::op_of<O>, std::span<const Expr>(a, 1));
+        } else {
+            throw error(E::r == red::argmax ? "symact::dsl::reflect: the arg-max mask of a vector-Jacobian product "
+                                              "has no runtime op"
+                                            : "symact::dsl::reflect: rowmax/rowsum need the runtime ops "
+                                              "ops::RowMax/ops::RowSum (issue #7), not in this build");
+        }
+    } else if constexpr (E::k == kind::dy) {
+        throw error("symact::dsl::reflect: dy (the adjoint of a row kernel's backward pass) has no runtime form");
+    } else if constexpr (E::k == kind::add) return g.add(reflect(g, e.lhs(), xv, param_of), reflect(g, e.rhs(), xv, param_of));
     else if constexpr (E::k == kind::mul) return g.mul(reflect(g, e.lhs(), xv, param_of), reflect(g, e.rhs(), xv, param_of));
     else {
         using Op = typename E::op;

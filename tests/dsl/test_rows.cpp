@@ -1,0 +1,223 @@
+// Row reductions (rowmax, rowsum), their compile-time vector-Jacobian products and the row
+// kernels: softmax and log_softmax against direct long-double formulas and long-double
+// central finite differences, rows summing to 1 (dx rows to 0), stability at +-1000, arg-max
+// ties, NaN, errors.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <symact/codegen/graph.hpp>
+#include <symact/dsl.hpp>
+#include <symact/dsl/catalog.hpp>
+#include <symact/dsl/reflect.hpp>
+#include <symact/dsl/row_kernel.hpp>
+#include <symact/error.hpp>
+
+using namespace symact::dsl;
+using symact::lit;
+
+namespace {
+using LD = long double;
+
+// direct formulas, one row, long double
+std::vector<LD> softmax_ld(const std::vector<LD>& x) {
+    LD m = -INFINITY, s = 0;
+    for (LD v : x) m = std::max(m, v);
+    for (LD v : x) s += std::exp(v - m);
+    std::vector<LD> y;
+    for (LD v : x) y.push_back(std::exp(v - m) / s);
+    return y;
+}
+std::vector<LD> log_softmax_ld(const std::vector<LD>& x) {
+    LD m = -INFINITY, s = 0;
+    for (LD v : x) m = std::max(m, v);
+    for (LD v : x) s += std::exp(v - m);
+    std::vector<LD> y;
+    for (LD v : x) y.push_back(v - m - std::log(s));
+    return y;
+}
+// sum_i dy_i d y_i / d x_j by central differences of f in long double
+template <class F> std::vector<LD> fd_vjp(F f, const std::vector<LD>& x, const std::vector<LD>& dy) {
+    std::vector<LD> out(x.size());
+    for (std::size_t j = 0; j < x.size(); ++j) {
+        const LD h = 1e-6L * std::max(LD(1), std::fabs(x[j]));
+        auto xp = x, xm = x;
+        xp[j] += h;
+        xm[j] -= h;
+        auto fp = f(xp), fm = f(xm);
+        LD s = 0;
+        for (std::size_t i = 0; i < x.size(); ++i) s += dy[i] * (fp[i] - fm[i]);
+        out[j] = s / (2 * h);
+    }
+    return out;
+}
+
+template <class S> std::vector<S> random_row(std::size_t n, unsigned seed, double scale) {
+    std::mt19937 g(seed);
+    std::uniform_real_distribution<double> u(-scale, scale);
+    std::vector<S> v(n);
+    for (auto& e : v) e = static_cast<S>(u(g));
+    return v;
+}
+}  // namespace
+
+TEST_CASE_TEMPLATE("softmax of -5..5", S, float, double) {
+    const auto k = symact::row_kernel(act::softmax);
+    std::vector<S> x(11), y(11);
+    for (int i = 0; i < 11; ++i) x[i] = static_cast<S>(i - 5);
+    k.forward(1, 11, x, y);
+    const double want[] = {0.0, 0.0, 0.0, 0.001, 0.002, 0.004, 0.012, 0.031, 0.086, 0.233, 0.632};
+    for (int i = 0; i < 11; ++i) CHECK(std::round(static_cast<double>(y[i]) * 1000) / 1000 == want[i]);
+}
+
+TEST_CASE_TEMPLATE("softmax and log_softmax: values, row sums, VJPs against finite differences", S, float, double) {
+    const auto sm = symact::row_kernel(act::softmax);
+    const auto lsm = symact::row_kernel(act::log_softmax);
+    const double tol = sizeof(S) == 4 ? 2e-6 : 1e-12;  // relative to the row's scale
+    for (std::size_t cols : {1u, 2u, 7u, 16u, 33u, 257u, 1024u}) {
+        CAPTURE(cols);
+        const std::size_t rows = 3, n = rows * cols;
+        auto x = random_row<S>(n, static_cast<unsigned>(cols), 6.0);
+        auto dy = random_row<S>(n, static_cast<unsigned>(cols) + 99, 1.0);
+        std::vector<S> y(n), dx(n), y2(n), dx2(n), ly(n), ldx(n);
+        sm.forward_backward(rows, cols, x, dy, y, dx);
+        sm.forward(rows, cols, x, y2);
+        sm.backward(rows, cols, x, dy, dx2);
+        lsm.forward_backward(rows, cols, x, dy, ly, ldx);
+        for (std::size_t r = 0; r < rows; ++r) {
+            std::vector<LD> xr(x.begin() + r * cols, x.begin() + (r + 1) * cols);
+            std::vector<LD> dr(dy.begin() + r * cols, dy.begin() + (r + 1) * cols);
+            const auto ys = softmax_ld(xr), yl = log_softmax_ld(xr);
+            const auto gs = fd_vjp(softmax_ld, xr, dr), gl = fd_vjp(log_softmax_ld, xr, dr);
+            LD sum_y = 0, sum_dx = 0, gscale = 0, lscale = 0;
+            for (std::size_t j = 0; j < cols; ++j) {
+                gscale = std::max(gscale, std::fabs(gs[j]));
+                lscale = std::max(lscale, std::fabs(gl[j]));
+            }
+            gscale = std::max(gscale, LD(1e-3));
+            lscale = std::max(lscale, LD(1));
+            int bad = 0;
+            auto expect = [&](bool ok, const char* what, std::size_t j, LD got, LD want) {
+                if (ok) return;
+                ++bad;
+                MESSAGE(std::string(what) << " row " << r << " col " << j << ": got " << static_cast<double>(got) << ", want "
+                             << static_cast<double>(want));
+            };
+            for (std::size_t j = 0; j < cols; ++j) {
+                const std::size_t i = r * cols + j;
+                sum_y += y[i];
+                sum_dx += dx[i];
+                expect(std::fabs(y[i] - ys[j]) <= 4 * tol * ys[j], "softmax", j, y[i], ys[j]);
+                expect(std::fabs(ly[i] - yl[j]) <= tol * std::max(LD(1), std::fabs(yl[j])), "log_softmax", j, ly[i], yl[j]);
+                expect(std::fabs(dx[i] - gs[j]) <= (sizeof(S) == 4 ? 1e-6 * gscale + 4e-7 : 1e-9 * gscale),
+                       "softmax vjp", j, dx[i], gs[j]);
+                expect(std::fabs(ldx[i] - gl[j]) <= (sizeof(S) == 4 ? 3e-6 : 1e-9) * lscale, "log_softmax vjp", j,
+                       ldx[i], gl[j]);
+                // forward and backward alone agree with the fused pass
+                expect(std::fabs(y2[i] - y[i]) <= tol * y[i], "forward alone", j, y2[i], y[i]);
+                expect(std::fabs(dx2[i] - dx[i]) <= tol * gscale, "backward alone", j, dx2[i], dx[i]);
+            }
+            CHECK(bad == 0);
+            CHECK(static_cast<double>(std::fabs(sum_y - 1)) <= (sizeof(S) == 4 ? 1e-5 : 1e-13) * std::sqrt(double(cols)));
+            CHECK(static_cast<double>(std::fabs(sum_dx)) <= (sizeof(S) == 4 ? 1e-6 : 1e-15) * std::sqrt(double(cols)));
+        }
+    }
+}
+
+TEST_CASE_TEMPLATE("large inputs: no overflow, no NaN", S, float, double) {
+    const auto sm = symact::row_kernel(act::softmax);
+    const auto lsm = symact::row_kernel(act::log_softmax);
+    const S big = std::numeric_limits<S>::max() / 4;
+    std::vector<S> x = {1000, -1000, 0, 999, 1000, -big, big / 2, 3};
+    const std::size_t n = x.size();
+    std::vector<S> dy(n, S(0.5)), y(n), dx(n), ly(n), ldx(n);
+    dy[0] = 1;
+    sm.forward_backward(1, n, x, dy, y, dx);
+    lsm.forward_backward(1, n, x, dy, ly, ldx);
+    for (std::size_t i = 0; i < n; ++i) {
+        CHECK(std::isfinite(y[i]));
+        CHECK(std::isfinite(dx[i]));
+        CHECK(std::isfinite(ly[i]));
+        CHECK(std::isfinite(ldx[i]));
+    }
+    // the max is big/2: every other element's softmax is 0, its log_softmax finite
+    CHECK(y[6] == 1);
+    CHECK(ly[6] == 0);
+    // 1000 vs -1000 alone: [1, 0], log [0, -2000]
+    std::vector<S> x2 = {1000, -1000}, y2(2), l2(2);
+    sm.forward(1, 2, x2, y2);
+    lsm.forward(1, 2, x2, l2);
+    CHECK(y2[0] == 1);
+    CHECK(y2[1] == 0);
+    CHECK(l2[0] == 0);
+    CHECK(l2[1] == -2000);
+}
+
+TEST_CASE("rowmax routes the adjoint to the first arg-max; rowsum to every element") {
+    const auto km = symact::row_kernel(rowmax(x));
+    std::vector<double> xs = {3, 1, 3, -2, 3, 0}, dy = {1, 2, 3, 4, 5, 6}, dx(6), y(6);
+    km.forward_backward(2, 3, xs, dy, y, dx);
+    CHECK(y == std::vector<double>{3, 3, 3, 3, 3, 3});
+    CHECK(dx == std::vector<double>{6, 0, 0, 0, 15, 0});  // ties: first index; row 2's max at 1
+    // d/dx of rowsum(x*x) = 2x * sum(dy)
+    const auto ks = symact::row_kernel(rowsum(x * x));
+    ks.forward_backward(2, 3, xs, dy, y, dx);
+    CHECK(y[0] == 19);
+    CHECK(y[5] == 13);
+    CHECK(dx == std::vector<double>{36, 12, 36, -60, 90, 0});
+    // all -inf: the max is -inf at index 0
+    std::vector<double> ni(3, -INFINITY), y3(3), d3(3), one(3, 1.0);
+    km.forward_backward(1, 3, ni, one, y3, d3);
+    CHECK(y3[0] == -INFINITY);
+    CHECK(d3 == std::vector<double>{3, 0, 0});
+}
+
+TEST_CASE("a composite with rows: VJP against finite differences") {
+    // f = x * rowsum(exp(x)) + tanh(rowmax(x) - x), nothing softmax-specific
+    constexpr auto f = x * rowsum(exp(x)) + tanh(rowmax(x) - x);
+    const auto k = symact::row_kernel(f);
+    auto direct = [](const std::vector<LD>& v) {
+        LD s = 0, m = -INFINITY;
+        for (LD e : v) s += std::exp(e), m = std::max(m, e);
+        std::vector<LD> y;
+        for (LD e : v) y.push_back(e * s + std::tanh(m - e));
+        return y;
+    };
+    const std::size_t n = 37;
+    auto xs = random_row<double>(n, 5, 2.0), dy = random_row<double>(n, 6, 1.0);
+    std::vector<double> y(n), dx(n);
+    k.forward_backward(1, n, xs, dy, y, dx);
+    std::vector<LD> xl(xs.begin(), xs.end()), dl(dy.begin(), dy.end());
+    const auto yr = direct(xl), g = fd_vjp(direct, xl, dl);
+    for (std::size_t i = 0; i < n; ++i) {
+        CHECK(y[i] == doctest::Approx(static_cast<double>(yr[i])).epsilon(1e-13));
+        CHECK(dx[i] == doctest::Approx(static_cast<double>(g[i])).epsilon(1e-7).scale(1));
+    }
+}
+
+TEST_CASE("NaN in a row; bad arguments") {
+    const auto sm = symact::row_kernel(act::softmax);
+    std::vector<float> xs = {1, NAN, 2, 1, 2, 3}, y(6);
+    sm.forward(2, 3, xs, y);
+    for (int i = 0; i < 3; ++i) CHECK(std::isnan(y[i]));
+    for (int i = 3; i < 6; ++i) CHECK(std::isfinite(y[i]));
+    std::vector<float> short_y(5);
+    CHECK_THROWS_AS(sm.forward(2, 3, xs, short_y), std::invalid_argument);
+    CHECK_THROWS_AS(sm.forward(2, 3, xs, std::span<float>(xs)), std::invalid_argument);  // in place
+    std::vector<float> dy(6), dx(6);
+    CHECK_THROWS_AS(sm.forward_backward(2, 3, xs, dy, y, std::span<float>(y)), std::invalid_argument);
+    CHECK_NOTHROW(sm.backward(0, 0, std::span<const float>(), std::span<const float>(), std::span<float>()));
+}
+
+TEST_CASE("reflection of row reductions") {
+    symact::codegen::Graph g;
+    if constexpr (detail::runtime_op<symact::ops::RowMax> && detail::runtime_op<symact::ops::RowSum>) {
+        CHECK_NOTHROW(to_graph(g, act::softmax));
+    } else {  // this build has no runtime row ops (issue #7): a clear error, not a wrong graph
+        CHECK_THROWS_WITH_AS(to_graph(g, act::softmax), doctest::Contains("ops::RowMax/ops::RowSum"), symact::error);
+    }
+}
