@@ -176,6 +176,17 @@ TEST_CASE("rowmax routes the adjoint to the first arg-max; rowsum to every eleme
     CHECK(d3 == std::vector<double>{3, 0, 0});
 }
 
+TEST_CASE("stored numbers, a where inside rowsum, a scaled rowmax") {
+    // y = 0.5 x S + M with S = sum(relu(x)), M = max(2x):
+    // dx_j = 0.5 S dy_j + 0.5 [x_j > 0] sum(dy x) + 2 [j = argmax] sum(dy)
+    const auto f = 0.5 * x * rowsum(where(x > 0, x, lit<0>)) + rowmax(x * 2.0);
+    const auto k = symact::row_kernel(f);
+    std::vector<double> xs{1, -2, 3, 0.5}, dy{1, 1, 1, 1}, y(4), dx(4);
+    k.forward_backward(1, 4, xs, dy, y, dx);
+    CHECK(y == std::vector<double>{8.25, 1.5, 12.75, 7.125});
+    CHECK(dx == std::vector<double>{3.5, 2.25, 11.5, 3.5});
+}
+
 TEST_CASE("a composite with rows: VJP against finite differences") {
     // f = x * rowsum(exp(x)) + tanh(rowmax(x) - x), nothing softmax-specific
     constexpr auto f = x * rowsum(exp(x)) + tanh(rowmax(x) - x);
