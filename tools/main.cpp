@@ -79,7 +79,10 @@ int main(int argc, char** argv) {
         }
     }
     std::string names;
-    for (const auto& c : commands) names += (names.empty() ? "" : ", ") + std::string(c.name);
+    for (const auto& c : commands) {
+        if (!names.empty()) names += ", ";
+        names += c.name;  // (not ", " + std::string(..): g++ 12 warns -Wrestrict on that)
+    }
     fmt::print(stderr, "symact: unknown command '{}' (commands: {}; see symact --help)\n", args[0], names);
     return 2;
 }
