@@ -65,6 +65,9 @@ private:
             using O = decltype(o);
             if constexpr (std::is_same_v<O, ops::Structural>) {
                 return zero();
+            } else if constexpr (requires { O::reduction; }) {
+                throw error(fmt::format("{} is a row reduction: there is no elementwise derivative; "
+                                        "use the vector-Jacobian product (vjp.hpp)", O::name));
             } else if constexpr (requires { O::comparison; }) {
                 throw error(fmt::format("a comparison ({}) has no derivative; use it only as the "
                                         "condition of where", O::name));

@@ -8,6 +8,7 @@
 
 #include "symact/codegen/decay.hpp"
 #include "symact/codegen/limits.hpp"
+#include "symact/codegen/vjp.hpp"
 #include "symact/error.hpp"
 
 namespace symact::codegen {
@@ -71,6 +72,9 @@ template <class T>
 class Evaluator {
 public:
     Evaluator(Graph& g, std::span<const T> xs, const ParamValues& p) : g_(g), xs_(xs), params_(p) {}
+    // One row: reductions fold over xs, the upstream gradient leaf (vjp.hpp) reads dy.
+    Evaluator(Graph& g, std::span<const T> xs, std::span<const T> dy, const ParamValues& p)
+        : g_(g), xs_(xs), dy_(dy), params_(p), row_(true) {}
 
     // Each node's values: one scalar if it does not depend on x, else one per point.
     struct Values {
@@ -84,13 +88,19 @@ public:
         auto args = g_.args(id);
         Values out;
         for (auto a : args) out.varying = out.varying || vals_.at(a).varying;
-        if (n.op == Op::Var) out.varying = true;
+        const bool upstream = n.op == Op::Param && g_.name(id) == upstream_name;
+        if (n.op == Op::Var || (upstream && row_)) out.varying = true;
+        if (is_reduction(n.op)) out.varying = false;  // one value per row
         std::size_t count = out.varying ? xs_.size() : 1;
         out.v.resize(count);
         switch (n.op) {
         case Op::Const: out.v[0] = n.num.template as<T>(); break;
         case Op::Var: std::copy(xs_.begin(), xs_.end(), out.v.begin()); break;
         case Op::Param: {
+            if (upstream && row_) {
+                std::copy(dy_.begin(), dy_.end(), out.v.begin());
+                break;
+            }
             auto it = params_.find(g_.name(id));
             if (it == params_.end())
                 throw error(fmt::format("parameter '{}' has no value (give it with --param={}=VALUE)",
@@ -145,6 +155,14 @@ private:
             using O = decltype(o);
             if constexpr (std::is_same_v<O, ops::Structural>) {
                 return;
+            } else if constexpr (requires { O::reduction; }) {
+                if (!row_)
+                    throw error(fmt::format("{} is a row reduction: evaluate it over rows "
+                                            "(evaluate_rows), not at independent points", O::name));
+                const Values& a = vals_.at(args[0]);
+                T acc = O::template identity<T>();
+                for (std::size_t i = 0; i < xs_.size(); ++i) acc = O::template ref<T>(acc, a.at(i));
+                out.v.assign(1, acc);
             } else if constexpr (O::arity == 0) {
                 out.v[0] = O::template ref<T>();
             } else if constexpr (O::arity == 1) {
@@ -163,8 +181,9 @@ private:
     }
 
     Graph& g_;
-    std::span<const T> xs_;
+    std::span<const T> xs_, dy_;
     const ParamValues& params_;
+    bool row_ = false;
     std::unordered_map<std::uint32_t, Values> vals_;
 };
 
@@ -187,6 +206,43 @@ std::vector<std::vector<T>> evaluate(std::span<const Expr> roots, std::span<cons
     }
     return out;
 }
+
+template <class T>
+std::vector<std::vector<T>> evaluate_rows(std::span<const Expr> roots, std::span<const T> xs,
+                                          std::span<const T> dy, std::size_t cols,
+                                          const ParamValues& params) {
+    std::vector<std::vector<T>> out(roots.size(), std::vector<T>(xs.size()));
+    if (roots.empty()) return out;
+    if (xs.size() > limits::max_points)
+        throw error(fmt::format("too many points: {} (limit {})", xs.size(), limits::max_points));
+    if (cols == 0 || xs.size() % cols != 0)
+        throw error(fmt::format("{} values do not split into rows of {}", xs.size(), cols));
+    if (!dy.empty() && dy.size() != xs.size())
+        throw error(fmt::format("dy has {} values, x has {}", dy.size(), xs.size()));
+    std::vector<T> ones;
+    if (dy.empty()) ones.assign(cols, T(1)), dy = ones;  // only read by an upstream leaf
+    auto order = topological_order(roots);
+    for (std::size_t r = 0; r * cols < xs.size(); ++r) {
+        std::size_t b = r * cols;
+        std::span<const T> drow = dy.size() == xs.size() ? dy.subspan(b, cols) : dy;
+        Evaluator<T> ev(*roots[0].g, xs.subspan(b, cols), drow, params);
+        for (auto id : order) ev.compute(id);
+        for (std::size_t k = 0; k < roots.size(); ++k) {
+            const auto& v = ev.get(roots[k].id);
+            for (std::size_t i = 0; i < cols; ++i) out[k][b + i] = v.at(i);
+        }
+    }
+    return out;
+}
+
+#define SYMACT_ROWS(T)                                                                      \
+    template std::vector<std::vector<T>> evaluate_rows<T>(std::span<const Expr>, std::span<const T>, \
+                                                          std::span<const T>, std::size_t,   \
+                                                          const ParamValues&);
+SYMACT_ROWS(float)
+SYMACT_ROWS(double)
+SYMACT_ROWS(long double)
+#undef SYMACT_ROWS
 
 template std::vector<std::vector<float>> evaluate<float>(std::span<const Expr>, std::span<const float>,
                                                          const ParamValues&);

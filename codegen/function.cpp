@@ -7,19 +7,48 @@
 #include "symact/codegen/diff.hpp"
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/rewrite.hpp"
+#include "symact/codegen/vjp.hpp"
 #include "symact/error.hpp"
 
 namespace symact::codegen {
 
+namespace {
+bool is_reduction_name(std::string_view n) { return n == "rowmax" || n == "rowsum"; }
+}  // namespace
+
 Function::Function(std::string_view text, const ParseOptions& opts)
     : text_(text), g_(std::make_unique<Graph>()) {
-    f_ = rewrite(parse(*g_, text, opts));
+    f_ = rewrite(parse(*g_, text, opts, &info_));
+    if (!has_reduction(f_)) info_ = {};  // simplified away: rowmax(2) is 2
     Expr roots[] = {f_};
     params_ = parameters(roots);
 }
 
+void Function::require_elementwise(std::string_view what) const {
+    if (!is_row_function()) return;
+    throw error(fmt::format("{} is a row {}: {} needs an elementwise expression (row functions "
+                            "run as rows: symact eval --rows, jit::compile_rows)",
+                            info_.reduction_name,
+                            is_reduction_name(info_.reduction_name) ? "reduction" : "function", what),
+                text_, info_.reduction_pos);
+}
+
+Expr Function::vjp(std::string_view wrt) {
+    if (auto it = vjp_.find(wrt); it != vjp_.end()) return it->second;
+    Expr v = rewrite(codegen::vjp(f_, var(wrt)));
+    vjp_.emplace(std::string(wrt), v);
+    return v;
+}
+
 Expr Function::derivative(std::string_view wrt) {
     if (auto it = d_.find(wrt); it != d_.end()) return it->second;
+    require_elementwise("the elementwise derivative f'(x)");
+    Expr d = rewrite(diff(f_, var(wrt)));
+    d_.emplace(std::string(wrt), d);
+    return d;
+}
+
+Expr Function::var(std::string_view wrt) {
     Expr var;
     if (wrt == "x") {
         var = g_->var();
@@ -31,9 +60,7 @@ Expr Function::derivative(std::string_view wrt) {
                         : fmt::format("'{}' is not a parameter of {} (its parameters: {})", wrt, text_,
                                       fmt::join(params_, ", ")));
     }
-    Expr d = rewrite(diff(f_, var));
-    d_.emplace(std::string(wrt), d);
-    return d;
+    return var;
 }
 
 }  // namespace symact::codegen

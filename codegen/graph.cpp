@@ -33,6 +33,10 @@ int op_arity(Op op) {
 
 bool is_comparison(Op op) { return op == Op::Lt || op == Op::Le || op == Op::Gt || op == Op::Ge; }
 
+bool is_reduction(Op op) {
+    return visit_op(op, [](auto o) { return requires { decltype(o)::reduction; }; });
+}
+
 // ---- Expr accessors ---------------------------------------------------------------------
 Op Expr::op() const { return g->node(id).op; }
 std::span<const std::uint32_t> Expr::arg_ids() const { return g->args(id); }
@@ -315,6 +319,10 @@ Expr Graph::apply(Op op, std::span<const Expr> args) {
         if (args[1] == args[2]) return args[1];
     }
     if ((op == Op::Max || op == Op::Min) && args[0] == args[1]) return args[0];
+    // the max over a row of a value already one per row is that value
+    if (op == Op::RowMax && (args[0].is_const() || args[0].op() == Op::Param ||
+                             args[0].op() == Op::Pi || args[0].op() == Op::E || is_reduction(args[0].op())))
+        return args[0];
     int parity = visit_op(op, [](auto o) {
         if constexpr (requires { decltype(o)::parity; }) return decltype(o)::parity; else return 0;
     });

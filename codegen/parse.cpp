@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "symact/codegen/limits.hpp"
+#include "symact/codegen/vjp.hpp"
 #include "symact/error.hpp"
 
 namespace symact::codegen {
@@ -66,7 +67,8 @@ Op function_op(std::string_view name) {
 
 class Parser {
 public:
-    Parser(Graph& g, std::string_view text, const ParseOptions& o) : g_(g), s_(text), o_(o) {}
+    Parser(Graph& g, std::string_view text, const ParseOptions& o, ParseInfo* info)
+        : g_(g), s_(text), o_(o), info_(info) {}
 
     Expr run() {
         if (s_.size() > limits::max_input_length)
@@ -290,6 +292,7 @@ private:
     std::string suggestion(std::string_view name) const {
         std::vector<std::string_view> all = function_names();
         all.insert(all.end(), o_.extra_names.begin(), o_.extra_names.end());
+        for (auto n : row_function_names()) all.push_back(n);
         std::string_view best;
         std::size_t best_d = 3;
         for (auto n : all) {
@@ -308,7 +311,14 @@ private:
             return g_.var();
         }
         Op op = function_op(name);
-        int extra = o_.extra_arity ? o_.extra_arity(name) : -1;
+        // row functions (softmax, ...) first, then the extra names (the catalog)
+        const bool row = op == Op::Const && is_row_function(name);
+        int extra = row ? 1 : o_.extra_arity ? o_.extra_arity(name) : -1;
+        auto expand = [&](std::span<const Expr> args) {
+            Expr r = row ? *row_function(g_, name, args) : *o_.extra_function(g_, name, args);
+            if (row || has_reduction(r)) noted_reduction(t);
+            return r;
+        };
         if (op != Op::Const && op_arity(op) == 0) {  // pi, e
             if (call) fail(fmt::format("'{}' is a constant, not a function", name), t);
             return g_.apply(op, {});
@@ -319,7 +329,7 @@ private:
         }
         if (!call && extra >= 0 && toks_.size() == 2) {  // the whole input is a catalog name
             Expr xs[] = {g_.var()};
-            return at(t, [&] { return *o_.extra_function(g_, name, xs); });
+            return at(t, [&] { return expand(xs); });
         }
         if (!call)
             fail(fmt::format("'{}' is a function: call it as {}(...)", name, name), t);
@@ -354,8 +364,16 @@ private:
                      : fmt::format("{} takes {} argument{}, got {}", name, arity, arity == 1 ? "" : "s",
                                    args.size()),
                  t);
-        if (op == Op::Const) return at(t, [&] { return *o_.extra_function(g_, name, args); });
+        if (op == Op::Const) return at(t, [&] { return expand(args); });
+        if (is_reduction(op)) noted_reduction(t);
         return at(t, [&] { return g_.apply(op, args); });
+    }
+
+    void noted_reduction(const Token& t) {
+        if (info_ && (info_->reduction_pos == std::string_view::npos || t.pos < info_->reduction_pos)) {
+            info_->reduction_pos = t.pos;
+            info_->reduction_name = std::string(text(t));
+        }
     }
 
     Expr condition(const Token& fn) {
@@ -374,6 +392,7 @@ private:
     Graph& g_;
     std::string_view s_;
     const ParseOptions& o_;
+    ParseInfo* info_;
     std::vector<Token> toks_;
     std::size_t at_ = 0;
     std::size_t depth_ = 0;
@@ -381,8 +400,8 @@ private:
 
 }  // namespace
 
-Expr parse(Graph& g, std::string_view text, const ParseOptions& opts) {
-    return Parser(g, text, opts).run();
+Expr parse(Graph& g, std::string_view text, const ParseOptions& opts, ParseInfo* info) {
+    return Parser(g, text, opts, info).run();
 }
 
 }  // namespace symact::codegen

@@ -56,6 +56,7 @@ const std::map<std::string, RuleCase> rule_cases = {
 TEST_CASE("every op with a derivative has a rule case here") {
     for (auto name : function_names()) {
         if (name == "pi" || name == "e") continue;
+        if (name == "rowmax" || name == "rowsum") continue;  // no elementwise derivative: test_rows.cpp
         CAPTURE(name);
         CHECK(rule_cases.count(std::string(name)) == 1);
     }

@@ -19,6 +19,15 @@ template <class T>
 std::vector<std::vector<T>> evaluate(std::span<const Expr> roots, std::span<const T> xs,
                                      const ParamValues& params);
 
+// Row functions (rowmax, rowsum, softmax, ... and their vector-Jacobian products, vjp.hpp):
+// xs is (rows, cols) row-major, reductions fold over each row and broadcast back; dy (empty,
+// or one per x) is what the upstream leaf of a VJP reads. values[r][i] as above. Elementwise
+// roots work too. evaluate() rejects reductions.
+template <class T>
+std::vector<std::vector<T>> evaluate_rows(std::span<const Expr> roots, std::span<const T> xs,
+                                          std::span<const T> dy, std::size_t cols,
+                                          const ParamValues& params);
+
 // The names of the parameters an expression uses, sorted.
 std::vector<std::string> parameters(std::span<const Expr> roots);
 

@@ -21,6 +21,16 @@ public:
     // d f / d wrt; wrt is "x" or one of params(). Throws symact::error otherwise.
     Expr derivative(std::string_view wrt = "x");
     const std::vector<std::string>& params() const { return params_; }
+
+    // Row functions (rowmax, rowsum, softmax, ...): one value per row enters every element,
+    // so there is no elementwise f'(x); backward is the vector-Jacobian product instead.
+    bool is_row_function() const { return info_.reduction_pos != std::string_view::npos; }
+    // Throws symact::error naming the first reduction, with a caret under it, if the
+    // expression has one; `what` is the elementwise-only path ("symact gen", ...).
+    void require_elementwise(std::string_view what) const;
+    // dx (wrt = "x") or the per-element share of d L/d param, given the upstream gradient
+    // dy (vjp.hpp); for any expression, row function or not.
+    Expr vjp(std::string_view wrt = "x");
     Graph& graph() { return *g_; }
     const std::string& text() const { return text_; }
 
@@ -29,7 +39,9 @@ private:
     std::unique_ptr<Graph> g_;
     Expr f_;
     std::vector<std::string> params_;
-    std::map<std::string, Expr, std::less<>> d_;
+    std::map<std::string, Expr, std::less<>> d_, vjp_;
+    ParseInfo info_;
+    Expr var(std::string_view wrt);
 };
 
 }  // namespace symact::codegen

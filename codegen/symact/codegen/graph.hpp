@@ -37,6 +37,7 @@ template <class F> decltype(auto) visit_op(Op op, F&& f) {
 std::string_view op_name(Op op);  // "exp", "+", "*", "x", ...
 int op_arity(Op op);              // -1: n-ary (Add, Mul)
 bool is_comparison(Op op);
+bool is_reduction(Op op);        // rowmax, rowsum: one value per row (ops.hpp)
 
 class Graph;
 

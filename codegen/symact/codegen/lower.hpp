@@ -16,6 +16,7 @@
 #include "symact/codegen/decay.hpp"
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/graph.hpp"
+#include "symact/error.hpp"
 
 namespace symact::codegen {
 
@@ -23,6 +24,7 @@ namespace symact::codegen {
 //   V x()                          the input element
 //   V param(std::string_view name) a parameter's value (loop-invariant)
 //   V constant(const Number& c)    a constant (lower() passes c; the backend rounds it)
+// and, in row kernels only, V reduced(std::uint32_t id): the row's value of reduction node id.
 template <class B, class V>
 concept LoweringLeaves = requires(B b, std::string_view n, const Number& c) {
     { b.x() } -> std::convertible_to<V>;
@@ -128,9 +130,21 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
         }
         default: break;
         }
+        if (is_reduction(n.op)) {
+            // Row kernels compute reductions in earlier passes and hand lower() their value
+            // (a splat of the row's result); elementwise backends have no such hook.
+            if constexpr (requires { leaves.reduced(id); }) {
+                s.v = leaves.reduced(id);
+                continue;
+            } else {
+                throw symact::error(std::string(op_name(n.op)) +
+                                    " is a row reduction: an elementwise kernel cannot compute it "
+                                    "(row functions need the row kernels)");
+            }
+        }
         visit_op(n.op, [&](auto o) {
             using O = decltype(o);
-            if constexpr (std::is_same_v<O, ops::Structural>) {
+            if constexpr (std::is_same_v<O, ops::Structural> || requires { O::reduction; }) {
                 return;
             } else if constexpr (requires { O::comparison; }) {
                 s.m = O::eval(val(args[0]), val(args[1]));

@@ -384,6 +384,29 @@ SYMACT_COMPARISON(Gt, "gt", >)
 SYMACT_COMPARISON(Ge, "ge", >=)
 #undef SYMACT_COMPARISON
 
+// ---- row reductions ----------------------------------------------------------------------
+// Over the last axis of a (rows, cols) array: one value per row, broadcast back over the
+// row's elements (docs/SYNTAX.md). Not elementwise, so they have no deriv(): diff() and the
+// elementwise paths (evaluate, lower, gen, inspect, plot) reject them, naming the op; vjp()
+// (diff.hpp) routes adjoints through them, and the row paths (evaluate_rows, jit rows
+// kernels) compute them: a row starts at identity<T>(), combine(acc, u) folds one element in.
+struct RowMax {
+    static constexpr std::string_view name = "rowmax";
+    static constexpr int arity = 1;
+    static constexpr bool reduction = true;
+    template <class T> static T identity() { return -std::numeric_limits<T>::infinity(); }
+    template <class T> static T ref(T acc, T u) { return Max::ref(acc, u); }  // NaN propagates
+    template <class V> SYMACT_MATH_INLINE static V eval(V acc, V u) { return Max::eval(u, acc); }
+};
+struct RowSum {
+    static constexpr std::string_view name = "rowsum";
+    static constexpr int arity = 1;
+    static constexpr bool reduction = true;
+    template <class T> static T identity() { return T(0); }
+    template <class T> static T ref(T acc, T u) { return acc + u; }
+    template <class V> SYMACT_MATH_INLINE static V eval(V acc, V u) { return acc + u; }
+};
+
 }  // namespace symact::ops
 
 // The registry: X(Struct, spelling). Every front end and back end expands this list, so
@@ -394,5 +417,5 @@ SYMACT_COMPARISON(Ge, "ge", >=)
     X(Sqrt, sqrt) X(Sign, sign) X(Abs, abs) X(Tanh, tanh) X(Sech2, sech2) X(Sinh, sinh)      \
     X(Cosh, cosh) X(Sin, sin) X(Cos, cos) X(Atan, atan) X(Erf, erf) X(Erfc, erfc)           \
     X(Sigmoid, sigmoid) X(Softplus, softplus) X(Max, max) X(Min, min) X(Where, where)       \
-    X(Lt, lt) X(Le, le) X(Gt, gt) X(Ge, ge)
+    X(Lt, lt) X(Le, le) X(Gt, gt) X(Ge, ge) X(RowMax, rowmax) X(RowSum, rowsum)
 #define SYMACT_FUNCTION_OPS(X) SYMACT_CONSTANT_OPS(X) SYMACT_CALL_OPS(X)

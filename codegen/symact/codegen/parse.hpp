@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -27,9 +28,24 @@ struct ParseOptions {
 void set_default_parse_options(ParseOptions opts);
 const ParseOptions& default_parse_options();
 
+// What parse() noticed on the way: where the first row reduction is (rowmax(...), rowsum(...)
+// or a name that expands to one, such as softmax), so elementwise-only paths can point at it.
+struct ParseInfo {
+    std::size_t reduction_pos = std::string_view::npos;  // npos: the expression is elementwise
+    std::string reduction_name;                          // as written: rowmax, softmax, ...
+};
+
 // Parses `text` into `g`. Throws symact::error with the position of the first problem. A
 // text that is just the name of an extra function ("gelu") means that function of x.
-Expr parse(Graph& g, std::string_view text, const ParseOptions& opts = default_parse_options());
+Expr parse(Graph& g, std::string_view text, const ParseOptions& opts = default_parse_options(),
+           ParseInfo* info = nullptr);
+
+// The row functions the syntax knows besides the ops (softmax, log_softmax: rows.cpp),
+// defined here in the core so every front end has them.
+// row_function expands name(args) (one argument), or gives nullopt for another name.
+bool is_row_function(std::string_view name);
+std::optional<Expr> row_function(Graph& g, std::string_view name, std::span<const Expr> args);
+std::vector<std::string_view> row_function_names();
 
 // The function names the syntax knows (for help texts and suggestions).
 std::vector<std::string_view> function_names();
