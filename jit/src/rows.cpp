@@ -1,0 +1,402 @@
+// Row kernels (rows.hpp): the pass plan of a row function and its LLVM IR. A row's passes
+// run back to back while the row is in cache: pass k folds the arguments of the depth-k
+// reductions into W-lane accumulators, reduces the lanes to one value per reduction and
+// broadcasts it; the last pass maps the row to the outputs with codegen::lower(), which
+// takes the reductions' values from the leaves.
+#include "symact/jit/ir_value.hpp"
+
+#include "symact/jit/rows.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+
+#include "abi.hpp"
+#include "engine.hpp"
+#include "symact/codegen/eval.hpp"
+#include "symact/codegen/function.hpp"
+#include "symact/codegen/lower.hpp"
+#include "symact/codegen/print.hpp"
+#include "symact/codegen/vjp.hpp"
+
+namespace symact::jit {
+
+namespace detail {
+
+struct RowKernelImpl {
+    std::unique_ptr<codegen::Function> fn;
+    std::vector<std::string> params;
+    std::string canonical, vjp;
+    DType dtype = DType::f32;
+    unsigned width = 0;
+    int passes[3] = {0, 0, 0};
+    Loaded code;
+
+    RowKernelImpl() = default;
+    RowKernelImpl(const RowKernelImpl&) = delete;
+    RowKernelImpl& operator=(const RowKernelImpl&) = delete;
+    ~RowKernelImpl() { Engine::get().unload(code); }
+};
+
+// void NAME(const S* x, const S* dy, S* y, S* dx, int64 rows, int64 cols, const S* params)
+using RowFn = void (*)(const void*, const void*, void*, void*, std::int64_t, std::int64_t, const void*);
+
+}  // namespace detail
+
+namespace {
+
+using codegen::Expr;
+using codegen::Op;
+
+// The reductions of `roots` by nesting depth: stages[k] are computed in pass k + 1, from
+// the values of the shallower ones.
+std::vector<std::vector<Expr>> reduction_stages(std::span<const Expr> roots) {
+    std::vector<std::vector<Expr>> stages;
+    if (roots.empty()) return stages;
+    codegen::Graph& g = *roots[0].g;
+    std::map<std::uint32_t, std::size_t> depth;  // deepest reduction at or below a node
+    for (auto id : codegen::topological_order(roots)) {
+        std::size_t d = 0;
+        for (auto a : g.args(id)) d = std::max(d, depth[a]);
+        if (codegen::is_reduction(g.node(id).op)) {
+            ++d;
+            if (stages.size() < d) stages.resize(d);
+            stages[d - 1].push_back({&g, id});
+        }
+        depth[id] = d;
+    }
+    return stages;
+}
+
+template <class S> struct Leaves {
+    ir::Val<S> xv, dyv;
+    std::map<std::string, ir::Val<S>, std::less<>> params;
+    std::map<std::uint32_t, ir::Val<S>> reduced_;
+    ir::Val<S> x() { return xv; }
+    ir::Val<S> param(std::string_view n) {
+        if (n == codegen::upstream_name) return dyv;
+        return params.find(n)->second;
+    }
+    ir::Val<S> constant(const codegen::Number& c) { return ir::Val<S>::splat(c.as<S>()); }
+    ir::Val<S> reduced(std::uint32_t id) { return reduced_.at(id); }
+};
+
+template <class S> class RowEmitter {
+public:
+    RowEmitter(llvm::Module& m, codegen::Function& fn, unsigned width, const detail::HostInfo& h)
+        : m_(m), fn_(fn), W(width), h_(h) {}
+
+    // One kernel: the passes of `roots` (f and/or dx), outputs in the order y, dx.
+    int emit(const char* name, std::vector<Expr> roots, bool has_y, bool has_dx) {
+        auto& ctx = m_.getContext();
+        llvm::IRBuilder<> b(ctx);
+        b_ = &b;
+        ir::Context cx{b, W};
+        ir::Scope scope(cx);
+        st_ = ir::scalar_type<S>();
+        vt_ = llvm::cast<llvm::FixedVectorType>(ir::vector_type<S>());
+        llvm::Type* ptr = b.getPtrTy();
+        llvm::Type* i64 = b.getInt64Ty();
+        auto* ft = llvm::FunctionType::get(b.getVoidTy(), {ptr, ptr, ptr, ptr, i64, i64, ptr}, false);
+        f_ = llvm::Function::Create(ft, llvm::Function::ExternalLinkage, name, m_);
+        f_->addFnAttr(llvm::Attribute::NoUnwind);
+        f_->addFnAttr("target-cpu", h_.cpu);
+        f_->addFnAttr("target-features", h_.features);
+        f_->addFnAttr("prefer-vector-width", std::to_string(h_.vector_bits));
+        f_->addFnAttr("min-legal-vector-width", std::to_string(W * 8 * sizeof(S)));
+        llvm::Value *ax = f_->getArg(0), *ady = f_->getArg(1), *ay = f_->getArg(2), *adx = f_->getArg(3),
+                    *arows = f_->getArg(4), *ap = f_->getArg(6);
+        cols_ = f_->getArg(5);
+
+        auto* entry = block("entry");
+        auto* rowhdr = block("row");
+        auto* rowbody = block("row.body");
+        auto* exit = block("exit");
+        b.SetInsertPoint(entry);
+        const auto& pnames = fn_.params();
+        for (std::size_t k = 0; k < pnames.size(); ++k) {
+            llvm::Value* p = b.CreateLoad(st_, b.CreateConstInBoundsGEP1_64(st_, ap, k));
+            leaves_.params.emplace(pnames[k], ir::Val<S>{b.CreateVectorSplat(W, p)});
+        }
+        b.CreateBr(rowhdr);
+
+        b.SetInsertPoint(rowhdr);
+        auto* r = b.CreatePHI(i64, 2, "r");
+        r->addIncoming(b.getInt64(0), entry);
+        b.CreateCondBr(b.CreateICmpSLT(r, arows), rowbody, exit);
+
+        b.SetInsertPoint(rowbody);
+        llvm::Value* base = b.CreateMul(r, cols_);
+        x_ = b.CreateInBoundsGEP(st_, ax, base);
+        dy_ = has_dx ? b.CreateInBoundsGEP(st_, ady, base) : nullptr;
+        leaves_.reduced_.clear();
+        auto stages = reduction_stages(roots);
+        for (const auto& stage : stages) reduce_pass(stage);
+        std::vector<llvm::Value*> outs;
+        if (has_y) outs.push_back(b.CreateInBoundsGEP(st_, ay, base));
+        if (has_dx) outs.push_back(b.CreateInBoundsGEP(st_, adx, base));
+        map_pass(roots, outs);
+        r->addIncoming(b.CreateAdd(r, b.getInt64(1)), b.GetInsertBlock());
+        b.CreateBr(rowhdr);
+
+        b.SetInsertPoint(exit);
+        b.CreateRetVoid();
+        return static_cast<int>(stages.size()) + 1;
+    }
+
+private:
+    llvm::BasicBlock* block(const char* name) { return llvm::BasicBlock::Create(m_.getContext(), name, f_); }
+
+    // Loads x (and dy) at column i into the leaves: a full vector, or the first `mask` lanes.
+    void load(llvm::Value* i, llvm::Value* mask) {
+        auto& b = *b_;
+        const llvm::Align al(sizeof(S));
+        auto ld = [&](llvm::Value* base) -> llvm::Value* {
+            llvm::Value* p = b.CreateInBoundsGEP(st_, base, i);
+            if (!mask) return b.CreateAlignedLoad(vt_, p, al);
+            return b.CreateMaskedLoad(vt_, p, al, mask, llvm::ConstantFP::get(vt_, 0.0));
+        };
+        leaves_.xv = {ld(x_)};
+        leaves_.dyv = dy_ ? ir::Val<S>{ld(dy_)} : ir::Val<S>::splat(S(0));
+    }
+
+    llvm::Value* tail_mask(llvm::Value* rem) {
+        auto& b = *b_;
+        std::vector<llvm::Constant*> iota;
+        for (unsigned l = 0; l < W; ++l) iota.push_back(b.getInt32(l));
+        return b.CreateICmpULT(llvm::ConstantVector::get(iota),
+                               b.CreateVectorSplat(W, b.CreateTrunc(rem, b.getInt32Ty())));
+    }
+
+    // The loop skeleton of a pass: full vectors, then one masked tail. body(i, mask) emits
+    // one step (mask null for full vectors) and returns the loop-carried values' next state.
+    template <class Body>
+    std::vector<llvm::Value*> loop(const std::vector<llvm::Value*>& init, Body&& body) {
+        auto& b = *b_;
+        llvm::Type* i64 = b.getInt64Ty();
+        auto* pre = b.GetInsertBlock();
+        auto* hdr = block("pass");
+        auto* full = block("pass.full");
+        auto* check = block("pass.check");
+        auto* tail = block("pass.tail");
+        auto* done = block("pass.done");
+        b.CreateBr(hdr);
+
+        b.SetInsertPoint(hdr);
+        auto* i = b.CreatePHI(i64, 2, "i");
+        i->addIncoming(b.getInt64(0), pre);
+        std::vector<llvm::PHINode*> carried;
+        for (auto* v : init) {
+            carried.push_back(b.CreatePHI(v->getType(), 2));
+            carried.back()->addIncoming(v, pre);
+        }
+        llvm::Value* next = b.CreateAdd(i, b.getInt64(W));
+        b.CreateCondBr(b.CreateICmpSLE(next, cols_), full, check);
+
+        b.SetInsertPoint(full);
+        std::vector<llvm::Value*> cur(carried.begin(), carried.end());
+        auto stepped = body(i, nullptr, cur);
+        i->addIncoming(next, b.GetInsertBlock());
+        for (std::size_t k = 0; k < carried.size(); ++k) carried[k]->addIncoming(stepped[k], b.GetInsertBlock());
+        b.CreateBr(hdr);
+
+        b.SetInsertPoint(check);
+        llvm::Value* rem = b.CreateSub(cols_, i);
+        b.CreateCondBr(b.CreateICmpSGT(rem, b.getInt64(0)), tail, done);
+
+        b.SetInsertPoint(tail);
+        auto tailed = body(i, tail_mask(rem), cur);
+        auto* tail_end = b.GetInsertBlock();
+        b.CreateBr(done);
+
+        b.SetInsertPoint(done);
+        std::vector<llvm::Value*> out;
+        for (std::size_t k = 0; k < carried.size(); ++k) {
+            auto* p = b.CreatePHI(carried[k]->getType(), 2);
+            p->addIncoming(carried[k], check);
+            p->addIncoming(tailed[k], tail_end);
+            out.push_back(p);
+        }
+        return out;
+    }
+
+    template <class F> static auto visit_reduction(Op op, F&& f) {
+        return op == Op::RowMax ? f(ops::RowMax{}) : f(ops::RowSum{});
+    }
+
+    void reduce_pass(const std::vector<Expr>& stage) {
+        auto& b = *b_;
+        std::vector<Expr> args;
+        std::vector<llvm::Value*> init;
+        for (Expr r : stage) {
+            args.push_back(r.arg(0));
+            init.push_back(visit_reduction(r.op(), [](auto o) {
+                return ir::Val<S>::splat(decltype(o)::template identity<S>()).v;
+            }));
+        }
+        auto acc = loop(init, [&](llvm::Value* i, llvm::Value* mask, const std::vector<llvm::Value*>& cur) {
+            load(i, mask);
+            auto vals = codegen::lower<ir::Val<S>>(args, leaves_);
+            std::vector<llvm::Value*> next;
+            for (std::size_t k = 0; k < stage.size(); ++k) {
+                llvm::Value* v = vals[k].v;
+                next.push_back(visit_reduction(stage[k].op(), [&](auto o) {
+                    using O = decltype(o);
+                    if (mask)  // lanes past the row add the identity
+                        v = b.CreateSelect(mask, v, ir::Val<S>::splat(O::template identity<S>()).v);
+                    return O::eval(ir::Val<S>{cur[k]}, ir::Val<S>{v}).v;
+                }));
+            }
+            return next;
+        });
+        for (std::size_t k = 0; k < stage.size(); ++k) {
+            llvm::Value* s = stage[k].op() == Op::RowMax
+                                 ? b.CreateFPMaximumReduce(acc[k])  // NaN propagates, as RowMax::ref
+                                 : b.CreateFAddReduce(llvm::ConstantFP::get(st_, 0.0), acc[k]);
+            leaves_.reduced_.insert_or_assign(stage[k].id, ir::Val<S>{b.CreateVectorSplat(W, s)});
+        }
+    }
+
+    void map_pass(const std::vector<Expr>& roots, const std::vector<llvm::Value*>& outs) {
+        auto& b = *b_;
+        loop({}, [&](llvm::Value* i, llvm::Value* mask, const std::vector<llvm::Value*>&) {
+            load(i, mask);
+            auto vals = codegen::lower<ir::Val<S>>(roots, leaves_);
+            const llvm::Align al(sizeof(S));
+            for (std::size_t k = 0; k < outs.size(); ++k) {
+                llvm::Value* p = b.CreateInBoundsGEP(st_, outs[k], i);
+                if (mask) b.CreateMaskedStore(vals[k].v, p, al, mask);
+                else b.CreateAlignedStore(vals[k].v, p, al);
+            }
+            return std::vector<llvm::Value*>{};
+        });
+    }
+
+    llvm::Module& m_;
+    codegen::Function& fn_;
+    const unsigned W;
+    const detail::HostInfo& h_;
+    llvm::IRBuilder<>* b_ = nullptr;
+    llvm::Function* f_ = nullptr;
+    llvm::Type* st_ = nullptr;
+    llvm::FixedVectorType* vt_ = nullptr;
+    llvm::Value *cols_ = nullptr, *x_ = nullptr, *dy_ = nullptr;
+    Leaves<S> leaves_;
+};
+
+template <class S>
+void emit_rows(llvm::Module& m, detail::RowKernelImpl& k, const detail::HostInfo& h) {
+    codegen::Function& fn = *k.fn;
+    Expr f = fn.f(), dx = fn.vjp("x");
+    using detail::Mode;
+    const int F = static_cast<int>(Mode::forward), B = static_cast<int>(Mode::backward),
+              FB = static_cast<int>(Mode::fused);
+    k.passes[F] = RowEmitter<S>(m, fn, k.width, h).emit(detail::symbol_names[F], {f}, true, false);
+    k.passes[B] = RowEmitter<S>(m, fn, k.width, h).emit(detail::symbol_names[B], {dx}, false, true);
+    k.passes[FB] = RowEmitter<S>(m, fn, k.width, h).emit(detail::symbol_names[FB], {f, dx}, true, true);
+}
+
+template <class T> constexpr DType dtype_of = sizeof(T) == 4 ? DType::f32 : DType::f64;
+
+template <class T>
+void run(const detail::RowKernelImpl* k, detail::Mode mode, const char* what, std::span<const T> x,
+         std::span<const T> dy, std::span<T> y, std::span<T> dx, std::size_t cols, const ParamValues& p) {
+    if (!k) throw error(fmt::format("{}: empty row kernel handle", what));
+    if (k->dtype != dtype_of<T>)
+        throw error(fmt::format("{}: the kernel was compiled for {} but called with {} data", what,
+                                k->dtype == DType::f32 ? "f32" : "f64", sizeof(T) == 4 ? "f32" : "f64"));
+    if (cols == 0) throw error(fmt::format("{}: rows of 0 columns", what));
+    if (x.size() % cols != 0)
+        throw error(fmt::format("{}: {} values do not split into rows of {}", what, x.size(), cols));
+    auto same = [&](std::size_t n, const char* name) {
+        if (n != x.size())
+            throw error(fmt::format("{}: x has {} elements but {} has {}", what, x.size(), name, n));
+    };
+    if (mode != detail::Mode::forward) same(dy.size(), "dy"), same(dx.size(), "dx");
+    if (mode != detail::Mode::backward) same(y.size(), "y");
+    std::vector<T> pv;
+    for (const auto& [name, v] : p)
+        if (std::find(k->params.begin(), k->params.end(), name) == k->params.end())
+            throw error(k->params.empty()
+                            ? fmt::format("{}: '{}' is not a parameter (the kernel has none)", what, name)
+                            : fmt::format("{}: '{}' is not a parameter (parameters: {})", what, name,
+                                          fmt::join(k->params, ", ")));
+    for (const auto& name : k->params) {
+        auto it = p.find(name);
+        if (it == p.end()) throw error(fmt::format("{}: parameter '{}' has no value", what, name));
+        if (it->second.size() != 1)
+            throw error(fmt::format("{}: parameter '{}' has {} values; row kernels take one per tensor",
+                                    what, name, it->second.size()));
+        pv.push_back(static_cast<T>(it->second[0]));
+    }
+    if (x.empty()) return;
+    auto fn = reinterpret_cast<detail::RowFn>(k->code.fn[static_cast<int>(mode)]);
+    fn(x.data(), dy.data(), y.data(), dx.data(), static_cast<std::int64_t>(x.size() / cols),
+       static_cast<std::int64_t>(cols), pv.data());
+}
+
+}  // namespace
+
+RowKernel compile_rows(std::string_view expr, const Options& o) {
+    if (o.opt_level > 3) throw error(fmt::format("jit: opt_level {} (0..3)", o.opt_level));
+    unsigned w = o.vector_width ? o.vector_width : default_vector_width(o.dtype);
+    if (w > 64 || (w & (w - 1)) != 0)
+        throw error(fmt::format("jit: vector_width {} is not a power of two in 1..64", w));
+    auto& engine = detail::Engine::get();
+    auto k = std::make_shared<detail::RowKernelImpl>();
+    k->fn = std::make_unique<codegen::Function>(expr);  // throws symact::error with a caret
+    k->params = k->fn->params();
+    k->canonical = codegen::to_string(k->fn->f());
+    k->vjp = codegen::to_string(k->fn->vjp("x"));
+    k->dtype = o.dtype;
+    k->width = w;
+    llvm::LLVMContext ctx;
+    auto m = std::make_unique<llvm::Module>("symact_rows", ctx);
+    if (o.dtype == DType::f64) emit_rows<double>(*m, *k, engine.host());
+    else emit_rows<float>(*m, *k, engine.host());
+    auto obj = engine.compile(*m, o.opt_level, nullptr);
+    k->code = engine.load(std::move(obj));
+    RowKernel r;
+    r.impl_ = std::move(k);
+    return r;
+}
+
+#define SYMACT_ROWS_ENTRIES(T)                                                                          \
+    void RowKernel::forward(std::span<const T> x, std::span<T> y, std::size_t cols, const ParamValues& p) \
+        const {                                                                                         \
+        run<T>(impl_.get(), detail::Mode::forward, "forward", x, {}, y, {}, cols, p);                   \
+    }                                                                                                   \
+    void RowKernel::backward(std::span<const T> x, std::span<const T> dy, std::span<T> dx,              \
+                             std::size_t cols, const ParamValues& p) const {                            \
+        run<T>(impl_.get(), detail::Mode::backward, "backward", x, dy, {}, dx, cols, p);                \
+    }                                                                                                   \
+    void RowKernel::forward_backward(std::span<const T> x, std::span<const T> dy, std::span<T> y,       \
+                                     std::span<T> dx, std::size_t cols, const ParamValues& p) const {   \
+        run<T>(impl_.get(), detail::Mode::fused, "forward_backward", x, dy, y, dx, cols, p);            \
+    }
+SYMACT_ROWS_ENTRIES(float)
+SYMACT_ROWS_ENTRIES(double)
+#undef SYMACT_ROWS_ENTRIES
+
+namespace {
+const detail::RowKernelImpl& get(const std::shared_ptr<const detail::RowKernelImpl>& p) {
+    if (!p) throw error("empty row kernel handle");
+    return *p;
+}
+}  // namespace
+
+const std::vector<std::string>& RowKernel::params() const { return get(impl_).params; }
+std::string RowKernel::expression() const { return get(impl_).canonical; }
+std::string RowKernel::vjp() const { return get(impl_).vjp; }
+int RowKernel::passes(int mode) const {
+    if (mode < 0 || mode > 2) throw error(fmt::format("passes: mode {} (0 forward, 1 backward, 2 fused)", mode));
+    return get(impl_).passes[mode];
+}
+DType RowKernel::dtype() const { return get(impl_).dtype; }
+unsigned RowKernel::vector_width() const { return get(impl_).width; }
+
+}  // namespace symact::jit

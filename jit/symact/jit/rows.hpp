@@ -1,0 +1,65 @@
+// Row kernels: a row function (rowmax, rowsum, softmax, log_softmax, ...: docs/SYNTAX.md)
+// over a (rows, cols) row-major array, compiled by the JIT in the passes its reductions
+// need. Each reduction of nesting depth k is computed in pass k (all reductions of one depth
+// share the pass), then one map pass writes the outputs; every pass is a loop over W-lane
+// vectors of the row with a masked tail. Backward is the symbolic vector-Jacobian product
+// (codegen/vjp.hpp), so softmax forward is max | exp+sum | scale, and forward+backward is
+// max | exp+sum+dot(dy, exp) | y and dx together.
+//
+//   auto k = symact::jit::compile_rows("softmax");
+//   k.forward_backward(x, dy, y, dx, 1024);   // rows of 1024
+#pragma once
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "symact/jit/jit.hpp"
+
+namespace symact::jit {
+
+namespace detail { struct RowKernelImpl; }
+
+class RowKernel {
+public:
+    RowKernel() = default;
+
+    // y = f(x) row by row; x.size() must be a multiple of cols. y may be x. Parameters: one
+    // value each (per tensor). Throws symact::error on a size, dtype or parameter mismatch.
+    void forward(std::span<const float> x, std::span<float> y, std::size_t cols,
+                 const ParamValues& p = {}) const;
+    void forward(std::span<const double> x, std::span<double> y, std::size_t cols,
+                 const ParamValues& p = {}) const;
+    // dx = J^T dy row by row (dx may be dy).
+    void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
+                  std::size_t cols, const ParamValues& p = {}) const;
+    void backward(std::span<const double> x, std::span<const double> dy, std::span<double> dx,
+                  std::size_t cols, const ParamValues& p = {}) const;
+    // Both, sharing the reduction passes.
+    void forward_backward(std::span<const float> x, std::span<const float> dy, std::span<float> y,
+                          std::span<float> dx, std::size_t cols, const ParamValues& p = {}) const;
+    void forward_backward(std::span<const double> x, std::span<const double> dy,
+                          std::span<double> y, std::span<double> dx, std::size_t cols,
+                          const ParamValues& p = {}) const;
+
+    const std::vector<std::string>& params() const;  // sorted
+    std::string expression() const;                  // canonical form
+    std::string vjp() const;                         // dx, printed; the upstream gradient is @dy
+    // Passes over each row: 0 forward, 1 backward, 2 forward_backward (reduction depths + 1).
+    int passes(int mode) const;
+    DType dtype() const;
+    unsigned vector_width() const;
+
+    explicit operator bool() const { return impl_ != nullptr; }
+
+private:
+    friend RowKernel compile_rows(std::string_view, const Options&);
+    std::shared_ptr<const detail::RowKernelImpl> impl_;
+};
+
+// Parses, takes the VJP, and compiles the three row kernels of `expr` (a row function or
+// an elementwise one). Options as for compile(); the caches are not used (each call compiles).
+RowKernel compile_rows(std::string_view expr, const Options& opts = {});
+
+}  // namespace symact::jit
