@@ -88,6 +88,51 @@ rc, out, err = run('eval', '--dtype=f32', '--at=1,2,3,4,5,6,7,8,9,10,11,12,13,14
 check('eval jit f32 (a full vector and a tail)', rc == 0 and json.loads(out)['f'] == [2.0 * i for i in range(1, 18)],
       out + err)
 
+# row functions: --at is one row, --rows=R splits it; f and dx = J^T dy for each element
+want_sm = [0.0, 0.0, 0.0, 0.001, 0.002, 0.004, 0.012, 0.031, 0.086, 0.233, 0.632]
+rows_out = {}
+for engine in ('jit', 'ref'):
+    for dtype in ('f64', 'f32'):
+        rc, out, err = run('eval', '--engine=' + engine, '--dtype=' + dtype, '--at=' + ','.join(str(i) for i in range(-5, 6)),
+                           '--json', '--', 'softmax')
+        ok = rc == 0
+        if ok:
+            j = json.loads(out)
+            ok = j['rows'] == 1 and j['cols'] == 11 and [round(v, 3) for v in j['f']] == want_sm and \
+                all(abs(v) < 1e-6 for v in j['df_dx'])
+        check('softmax -5..5 (%s, %s)' % (engine, dtype), ok, out + err)
+    rc, out, err = run('eval', '--engine=' + engine, '--at=1,2,3,1000,-1000,0', '--rows=2', '--dy=1,0,0,0,1,0',
+                       '--json', '--', 'log_softmax')
+    check('log_softmax rows (%s)' % engine, rc == 0, err)
+    rows_out[engine] = json.loads(out) if rc == 0 else None
+if rows_out['jit'] and rows_out['ref']:
+    j, r = rows_out['jit'], rows_out['ref']
+    check('log_softmax jit = ref', all(abs(a - b) < 1e-12 for a, b in zip(j['f'] + j['df_dx'], r['f'] + r['df_dx'])),
+          repr(rows_out))
+    # row 0: dx = dy - softmax(x)*sum(dy); row 1: x = 1000 takes everything, -1000 gets nothing
+    check('log_softmax dx', abs(r['df_dx'][0] - (1 - 0.09003057317038046)) < 1e-12 and r['df_dx'][4] == 1.0 and
+          r['f'][3] == 0 and r['f'][4] == -2000, repr(r))
+rc, out, err = run('eval', '--engine=ref', '--at=1,2,3,4', '--rows=2', '--grad', '--param=t=2', '--json', '--',
+                   'softmax(x/t)')
+check('row function parameter gradient (ref)', rc == 0 and 'dparam' in json.loads(out) and
+      abs(sum(json.loads(out)['df_dparam']['t']) - json.loads(out)['dparam']['t']) < 1e-12, out + err)
+rc, out, err = run('eval', '--at=1,2,3', '--dy=1,0,0', '--', 'x - rowmax(x)')
+check('row table', rc == 0 and out.splitlines()[0] == 'row\tx\tdy\tf\tdx' and
+      out.splitlines()[3] == '0\t3\t0\t0\t-1', out + err)
+for args, text, caret in [
+    (('eval', '--at=1,2,3', '--rows=2', 'softmax'), 'do not split into 2 rows', False),
+    (('eval', '--at=1,2', '--rows=0', 'softmax'), '--rows=0 is not a positive whole number', False),
+    (('eval', '--at=1,2', '--rows=1.5', 'softmax'), 'is not a positive whole number', False),
+    (('eval', '--at=1,2', '--grad', '--param=t=1', 'softmax(x/t)'), 'need --engine=ref', False),
+    (('diff', '--', '2*rowsum(x)'), 'rowsum is a row reduction', True),
+    (('jit', '--', 'softmax'), 'softmax is a row function: jit::compile', True),
+    (('gen', '--name=k', '--', 'x*softmax(x)'), 'softmax is a row function: symact gen', True),
+    (('inspect', '--', 'log_softmax'), 'log_softmax is a row function: symact inspect', True),
+    (('plot', '-o', '/tmp/symact_cli_rows_test.svg', '--', 'softmax'), 'softmax is a row function', True),
+]:
+    rc, out, err = run(*args)
+    check('error %r' % (args,), rc == 2 and text in err and ('^' in err) == caret, 'rc=%d err=%r' % (rc, err))
+
 # jit: the kernels of an expression
 rc, out, err = run('jit', '--', 'x*tanh(log(1 + exp(x)))')
 check('jit describe', rc == 0 and 'canonical       x*tanh(softplus(x))' in out and 'lanes per vector' in out,

@@ -15,15 +15,20 @@
 #include <symact/dsl/aot.hpp>
 #endif
 #include "symact/jit/jit.hpp"
+#include "symact/jit/rows.hpp"
 
 namespace symact::cli {
 
 namespace {
 constexpr const char* help = R"(usage: symact eval [options] [--] EXPR
 
-Evaluates EXPR (and with --grad its derivatives) at the given points.
+Evaluates EXPR (and with --grad its derivatives) at the given points. A row function
+(rowmax, rowsum, softmax, log_softmax, ...) is evaluated over rows: --at is one row, or
+--rows=R rows of equal length, and the output is f and dx = J^T dy (the vector-Jacobian
+product for the given --dy) for each element.
 
   --at=X1,X2,...           the points (required)
+  --rows=R                 split --at into R rows of equal length (row functions; default 1)
   --param=NAME=VALUE[,...] parameter values (repeatable)
   --grad                   also print df/dx and df/dNAME for each parameter
   --dy=Y1,Y2,...           upstream gradient (default all ones): df_dx[i] = dy[i]*f'(x[i]),
@@ -34,12 +39,15 @@ Evaluates EXPR (and with --grad its derivatives) at the given points.
                            aot: a catalog entry's compile-time (DSL) kernels: EXPR is its
                            name (elu, gelu, mish, ...); parameters default to PyTorch's
   --json                   print {"f":[..], "df_dx":[..], "df_dparam":{..}, "dparam":{..}}
+                           (row functions: {"rows":R, "cols":C, "f":[..], "df_dx":[..]}, flat
+                           row-major, with "df_dparam" and "dparam" under --grad)
 
 example: symact eval --at=-1,0,1 --grad --param=alpha=1.5 -- 'where(x > 0, x, alpha*expm1(x))'
+         symact eval --at=1,2,3,1,1,1 --rows=2 --dy=1,0,0,0,1,0 -- softmax
 )";
 constexpr OptionSpec spec[] = {{"at", true},    {"param", true, true}, {"grad", false},
                                {"dy", true},    {"dtype", true},       {"engine", true},
-                               {"json", false}, {"help", false}};
+                               {"json", false}, {"help", false}, {"rows", true}};
 
 template <class T> std::string num(T v) {
     if (std::isnan(v)) return "\"nan\"";
@@ -58,6 +66,7 @@ struct Request {
     codegen::ParamValues params;
     bool grad = false, json = false;
     std::string text;
+    std::size_t rows = 1;
 };
 
 // f, then with --grad dy*f' and dy*df/dparam per point (rows), and the sums of the latter.
@@ -164,8 +173,84 @@ Values<T> eval_aot(const codegen::Function& fn, const Request& rq) {
 }
 #endif
 
+// Row functions: f and dx = J^T dy per element, then with --grad each parameter's
+// per-element share of dL/dparam (reference evaluator only) and its sum.
+template <class T>
+Values<T> eval_rows(codegen::Function& fn, const Request& rq, const std::string& engine, std::size_t cols) {
+    std::vector<T> xs(rq.at.begin(), rq.at.end()), dy(rq.dy.begin(), rq.dy.end());
+    Values<T> v;
+    if (engine == "jit") {
+        if (rq.grad && !fn.params().empty())
+            throw error("eval: parameter gradients of row functions need --engine=ref (the JIT's row "
+                        "kernels compute f and dx)");
+        jit::Options o;
+        o.dtype = sizeof(T) == 4 ? jit::DType::f32 : jit::DType::f64;
+        auto k = jit::compile_rows(rq.text, o);
+        jit::ParamValues pv;
+        for (const auto& [name, value] : rq.params) pv[name] = {value};
+        std::vector<T> y(xs.size()), dx(xs.size());
+        k.forward_backward(std::span<const T>(xs), std::span<const T>(dy), std::span<T>(y), std::span<T>(dx),
+                           cols, pv);
+        v.rows = {y, dx};
+        return v;
+    }
+    if (engine != "ref")
+        throw error(fmt::format("eval --engine={}: row functions run on --engine=ref or jit", engine));
+    std::vector<codegen::Expr> roots{fn.f(), fn.vjp("x")};
+    if (rq.grad)
+        for (const auto& p : fn.params()) roots.push_back(fn.vjp(p));
+    v.rows = codegen::evaluate_rows<T>(roots, xs, dy, cols, rq.params);
+    for (std::size_t r = 2; r < v.rows.size(); ++r) {
+        double s = 0;
+        for (T x : v.rows[r]) s += static_cast<double>(x);
+        v.sums.push_back(s);
+    }
+    return v;
+}
+
+template <class T>
+int run_rows(codegen::Function& fn, const Request& rq, const std::string& engine) {
+    const std::size_t n = rq.at.size(), cols = n / rq.rows;
+    auto [vals, sums] = eval_rows<T>(fn, rq, engine, cols);
+    std::vector<std::string> params;
+    if (rq.grad) params = fn.params();
+    if (rq.json) {
+        auto list = [&](const std::vector<T>& v) {
+            std::string s = "[";
+            for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + num(v[i]);
+            return s + "]";
+        };
+        std::string out = fmt::format("{{\"rows\": {}, \"cols\": {}, \"f\": {}, \"df_dx\": {}", rq.rows,
+                                      cols, list(vals[0]), list(vals[1]));
+        if (rq.grad) {
+            out += ", \"df_dparam\": {";
+            for (std::size_t k = 0; k < params.size(); ++k)
+                out += fmt::format("{}\"{}\": {}", k ? ", " : "", params[k], list(vals[2 + k]));
+            out += "}, \"dparam\": {";
+            for (std::size_t k = 0; k < params.size(); ++k)
+                out += fmt::format("{}\"{}\": {}", k ? ", " : "", params[k], num(static_cast<T>(sums[k])));
+            out += "}";
+        }
+        fmt::print("{}}}\n", out);
+        return 0;
+    }
+    std::vector<std::string> head{"row", "x", "dy", "f", "dx"};
+    for (const auto& p : params) head.push_back("dL/d" + p + " share");
+    fmt::print("{}\n", fmt::join(head, "\t"));
+    for (std::size_t i = 0; i < n; ++i) {
+        std::vector<std::string> row{std::to_string(i / cols), plain(static_cast<T>(rq.at[i])),
+                                     plain(static_cast<T>(rq.dy[i]))};
+        for (const auto& v : vals) row.push_back(plain(v[i]));
+        fmt::print("{}\n", fmt::join(row, "\t"));
+    }
+    for (std::size_t k = 0; k < params.size(); ++k)
+        fmt::print("dL/d{} = {}\n", params[k], plain(static_cast<T>(sums[k])));
+    return 0;
+}
+
 template <class T>
 int run(codegen::Function& fn, const Request& rq, const std::string& engine) {
+    if (fn.is_row_function()) return run_rows<T>(fn, rq, engine);
     auto [vals, sums] = engine == "jit" ? eval_jit<T>(fn, rq)
 #ifdef SYMACT_HAVE_CATALOG
                         : engine == "aot" ? eval_aot<T>(fn, rq)
@@ -242,6 +327,15 @@ int cmd_eval(std::span<char*> argv) {
     if (rq.dy.size() != rq.at.size())
         throw error(fmt::format("eval: --dy has {} values but --at has {} points", rq.dy.size(),
                                 rq.at.size()));
+    if (auto r = a.get("rows")) {
+        auto v = parse_list(*r, "rows");
+        if (v.size() != 1 || !(v[0] >= 1) || v[0] != std::floor(v[0]) || v[0] > 1e9)
+            throw error(fmt::format("eval: --rows={} is not a positive whole number", *r));
+        rq.rows = static_cast<std::size_t>(v[0]);
+        if (rq.at.size() % rq.rows != 0)
+            throw error(fmt::format("eval: --at has {} points, which do not split into {} rows of equal length",
+                                    rq.at.size(), rq.rows));
+    }
     for (const auto& text : a.all("param"))
         for (auto& [k, v] : parse_assignments(text, "param")) rq.params[k] = v;
 

@@ -132,6 +132,7 @@ int cmd_gen(std::span<char*> argv) {
     (void)is_name;
 #endif
     codegen::Function fn(text, popts);
+    fn.require_elementwise("symact gen");
     std::string header = codegen::emit::generate_header(fn, o);  // every check before any write
     if (auto out = a.get("output"); out && *out != "-") write_atomically(*out, header);
     else std::fwrite(header.data(), 1, header.size(), stdout);

@@ -57,6 +57,7 @@ int cmd_inspect(std::span<char*> argv) {
     opts.speed = !a.flag("no-speed");
     auto parse = analysis::default_parse_options();
     codegen::Function fn(analysis::expand_bare_name(a.positional()[0], parse), parse);
+    fn.require_elementwise("symact inspect");
     auto report = analysis::inspect(fn, params, opts);
     fmt::print("{}", a.flag("json") ? analysis::to_json(report) : analysis::to_text(report));
     return 0;

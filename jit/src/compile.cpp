@@ -201,7 +201,7 @@ Kernel compile(std::string_view expr, const Options& o) {
 
     const auto t_parse = Clock::now();
     auto fn = std::make_unique<codegen::Function>(expr);  // throws symact::error
-    fn->require_elementwise("jit::compile (elementwise kernels; rows: jit::compile_rows)");
+    fn->require_elementwise("jit::compile");
     std::string canonical = codegen::to_string(fn->f());
     Kernel kernel;
     if (!o.memory_cache) {

@@ -149,7 +149,7 @@ TEST_CASE("in place: y may be x and dx may be dy") {
 TEST_CASE("row kernel errors") {
     // the elementwise kernels refuse row functions, naming the op with a caret
     auto m = message_of([] { jit::compile("2*softmax(x)"); });
-    CHECK(m.find("softmax is a row function: jit::compile") != std::string::npos);
+    CHECK(m.find("softmax is a row function: jit::compile needs") != std::string::npos);
     CHECK(m.find("\n    ^") != std::string::npos);
     m = message_of([] { jit::compile("x - rowmax(x)"); });
     CHECK(m.find("rowmax is a row reduction") != std::string::npos);
