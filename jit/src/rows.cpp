@@ -75,14 +75,17 @@ std::vector<std::vector<Expr>> reduction_stages(std::span<const Expr> roots) {
 template <class S> struct Leaves {
     ir::Val<S> xv, dyv;
     std::map<std::string, ir::Val<S>, std::less<>> params;
-    std::map<std::uint32_t, ir::Val<S>> reduced_;
+    std::map<std::uint32_t, ir::Val<S>> known_;  // computed once per row
     ir::Val<S> x() { return xv; }
     ir::Val<S> param(std::string_view n) {
         if (n == codegen::upstream_name) return dyv;
         return params.find(n)->second;
     }
     ir::Val<S> constant(const codegen::Number& c) { return ir::Val<S>::splat(c.as<S>()); }
-    ir::Val<S> reduced(std::uint32_t id) { return reduced_.at(id); }
+    const ir::Val<S>* known(std::uint32_t id) const {
+        auto it = known_.find(id);
+        return it == known_.end() ? nullptr : &it->second;
+    }
 };
 
 template <class S> class RowEmitter {
@@ -133,7 +136,7 @@ public:
         llvm::Value* base = b.CreateMul(r, cols_);
         x_ = b.CreateInBoundsGEP(st_, ax, base);
         dy_ = has_dx ? b.CreateInBoundsGEP(st_, ady, base) : nullptr;
-        leaves_.reduced_.clear();
+        leaves_.known_.clear();
         auto stages = reduction_stages(roots);
         for (const auto& stage : stages) reduce_pass(stage);
         std::vector<llvm::Value*> outs;
@@ -228,12 +231,47 @@ private:
         return op == Op::RowMax ? f(ops::RowMax{}) : f(ops::RowSum{});
     }
 
+    // One per row: depends on x and dy only through values already known for this row.
+    bool invariant(Expr e, std::map<std::uint32_t, bool>& memo) {
+        if (leaves_.known(e.id)) return true;
+        if (auto it = memo.find(e.id); it != memo.end()) return it->second;
+        bool r = e.op() != Op::Var && !codegen::is_upstream(e);
+        for (std::size_t i = 0; i < e.nargs() && r; ++i) r = invariant(e.arg(i), memo);
+        memo.emplace(e.id, r);
+        return r;
+    }
+
+    // A division by a one-per-row value (1/rowsum(..) in softmax) becomes a multiplication by
+    // its reciprocal, computed here once per row: one division per row instead of one per
+    // element (at most one more rounding; docs/JIT.md).
+    void hoist_reciprocals(const std::vector<Expr>& roots) {
+        std::map<std::uint32_t, bool> memo;
+        std::vector<std::uint32_t> seen;
+        auto visit = [&](auto& self, Expr e) -> void {
+            if (leaves_.known(e.id) || std::find(seen.begin(), seen.end(), e.id) != seen.end()) return;
+            seen.push_back(e.id);
+            if (e.op() == Op::Mul)
+                for (std::size_t i = 0; i < e.nargs(); ++i) {
+                    Expr f = e.arg(i);
+                    if (f.op() == Op::Pow && f.arg(1).is_number(-1) && !f.arg(0).is_const() &&
+                        !leaves_.known(f.id) && invariant(f.arg(0), memo)) {
+                        Expr den[] = {f.arg(0)};
+                        auto v = codegen::lower<ir::Val<S>>(den, leaves_);
+                        leaves_.known_.emplace(f.id, ir::Val<S>::splat(S(1)) / v[0]);
+                    }
+                }
+            for (std::size_t i = 0; i < e.nargs(); ++i) self(self, e.arg(i));
+        };
+        for (Expr r : roots) visit(visit, r);
+    }
+
     void reduce_pass(const std::vector<Expr>& stage) {
         auto& b = *b_;
         std::vector<Expr> args;
         std::vector<llvm::Value*> init;
+        for (Expr r : stage) args.push_back(r.arg(0));
+        hoist_reciprocals(args);
         for (Expr r : stage) {
-            args.push_back(r.arg(0));
             init.push_back(visit_reduction(r.op(), [](auto o) {
                 return ir::Val<S>::splat(decltype(o)::template identity<S>()).v;
             }));
@@ -257,12 +295,13 @@ private:
             llvm::Value* s = stage[k].op() == Op::RowMax
                                  ? b.CreateFPMaximumReduce(acc[k])  // NaN propagates, as RowMax::ref
                                  : b.CreateFAddReduce(llvm::ConstantFP::get(st_, 0.0), acc[k]);
-            leaves_.reduced_.insert_or_assign(stage[k].id, ir::Val<S>{b.CreateVectorSplat(W, s)});
+            leaves_.known_.insert_or_assign(stage[k].id, ir::Val<S>{b.CreateVectorSplat(W, s)});
         }
     }
 
     void map_pass(const std::vector<Expr>& roots, const std::vector<llvm::Value*>& outs) {
         auto& b = *b_;
+        hoist_reciprocals(roots);
         loop({}, [&](llvm::Value* i, llvm::Value* mask, const std::vector<llvm::Value*>&) {
             load(i, mask);
             auto vals = codegen::lower<ir::Val<S>>(roots, leaves_);

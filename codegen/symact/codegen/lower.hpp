@@ -24,7 +24,8 @@ namespace symact::codegen {
 //   V x()                          the input element
 //   V param(std::string_view name) a parameter's value (loop-invariant)
 //   V constant(const Number& c)    a constant (lower() passes c; the backend rounds it)
-// and, in row kernels only, V reduced(std::uint32_t id): the row's value of reduction node id.
+// and, in row kernels only, const V* known(std::uint32_t id): the value of a node computed
+// once per row (reductions, 1/rowsum(..)), or null.
 template <class B, class V>
 concept LoweringLeaves = requires(B b, std::string_view n, const Number& c) {
     { b.x() } -> std::convertible_to<V>;
@@ -65,10 +66,27 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
     std::vector<Slot> slot(g.size());
     auto val = [&](std::uint32_t id) -> const V& { return *slot[id].v; };
 
-    for (std::uint32_t id : topological_order(roots)) {
+    // Row kernels know some nodes' values already (reductions, one-per-row values computed
+    // once per row): those are taken as they are and what lies below them is not lowered.
+    auto known = [&](std::uint32_t id) -> const V* {
+        if constexpr (requires { leaves.known(id); }) return leaves.known(id); else return nullptr;
+    };
+    const std::vector<std::uint32_t> order = topological_order(roots);
+    std::vector<char> needed(g.size(), 0);
+    for (Expr r : roots) needed[r.id] = 1;
+    for (auto it = order.rbegin(); it != order.rend(); ++it)
+        if (needed[*it] && !known(*it))
+            for (auto a : g.args(*it)) needed[a] = 1;
+
+    for (std::uint32_t id : order) {
+        if (!needed[id]) continue;
         const Node& n = g.node(id);
         auto args = g.args(id);
         Slot& s = slot[id];
+        if (const V* k = known(id)) {
+            s.v = *k;
+            continue;
+        }
         switch (n.op) {
         case Op::Const: s.v = leaves.constant(n.num); continue;
         case Op::Var: s.v = leaves.x(); continue;
@@ -96,7 +114,7 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
                 }
                 auto fa = g.args(a);
                 bool recip = f.op == Op::Pow && g.node(fa[1]).op == Op::Const &&
-                             g.node(fa[1]).num.is_minus_one();
+                             g.node(fa[1]).num.is_minus_one() && !known(a);  // known: 1/b per row
                 const V& v = recip ? val(fa[0]) : val(a);
                 auto& acc = recip ? den : decays(g, a) ? dec : num;
                 acc = acc ? *acc * v : v;
@@ -130,18 +148,10 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
         }
         default: break;
         }
-        if (is_reduction(n.op)) {
-            // Row kernels compute reductions in earlier passes and hand lower() their value
-            // (a splat of the row's result); elementwise backends have no such hook.
-            if constexpr (requires { leaves.reduced(id); }) {
-                s.v = leaves.reduced(id);
-                continue;
-            } else {
-                throw symact::error(std::string(op_name(n.op)) +
-                                    " is a row reduction: an elementwise kernel cannot compute it "
-                                    "(row functions need the row kernels)");
-            }
-        }
+        if (is_reduction(n.op))  // (a row kernel's reductions are known(), above)
+            throw symact::error(std::string(op_name(n.op)) +
+                                " is a row reduction: an elementwise kernel cannot compute it "
+                                "(row functions need the row kernels)");
         visit_op(n.op, [&](auto o) {
             using O = decltype(o);
             if constexpr (std::is_same_v<O, ops::Structural> || requires { O::reduction; }) {
