@@ -397,8 +397,9 @@ RowKernel compile_rows(std::string_view expr, const Options& o) {
     auto m = std::make_unique<llvm::Module>("symact_rows", ctx);
     if (o.dtype == DType::f64) emit_rows<double>(*m, *k, engine.host());
     else emit_rows<float>(*m, *k, engine.host());
-    auto obj = engine.compile(*m, o.opt_level, nullptr);
-    k->code = engine.load(std::move(obj));
+    std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
+    objects.push_back(engine.compile(*m, o.opt_level, nullptr, nullptr));
+    k->code = engine.load(std::move(objects));
     RowKernel r;
     r.impl_ = std::move(k);
     return r;
