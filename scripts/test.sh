@@ -32,5 +32,7 @@ fi
 
 stage "fuzzers (clang-19, libFuzzer, ASan + UBSan), a fixed seed and number of runs each"
 cmake --preset fuzz >/dev/null
-cmake --build build-fuzz --parallel "$jobs" --target fuzz_expr
+# fuzz_expr: the symbolic core; fuzz_jit: the same through the JIT's kernels (LLVM itself is
+# not instrumented), with the disk cache off
+cmake --build build-fuzz --parallel "$jobs" --target fuzz_expr fuzz_jit
 (cd build-fuzz && ctest --output-on-failure -R '^fuzz_')
