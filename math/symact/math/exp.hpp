@@ -128,6 +128,8 @@ SYMACT_MATH_INLINE V expm1_from(const exp_reduced<V>& e) {
   k = select(k > C::kmax, K<V>(C::kmax), k);
   V h = exp2i(k - scalar_t<V>(1));
   V r = scalar_t<V>(2) * fma(h, e.p, h - scalar_t<V>(0.5));
+  // k = 0: expm1 is p itself; the halving above would round a subnormal p (expm1(den) was 0)
+  r = select(e.k == scalar_t<V>(0), e.p, r);
   return select(e.k > C::kmax, inf_v<V>(), r);
 }
 

@@ -3,7 +3,8 @@
 // sin/cos: k = round(x * 2/pi), r = x - k*pi/2 with pi/2 split in three parts and fma
 // (Cody-Waite): the first step is exact, so r keeps relative accuracy even when x is
 // close to a multiple of pi/2.  Accurate for |x| <= 2^17 (float32) / 2^25 (float64),
-// see docs/ACCURACY.md; beyond, results stay finite in [-1, 1] but lose accuracy.
+// see docs/ACCURACY.md; beyond, results stay finite in [-1, 1] but lose accuracy
+// (past |x| ~ 2^22 (float32) / 2^51 (float64) they say nothing about x but that).
 // The quadrant k mod 4 is read from the low bits of the rounding shifter; both
 // polynomials (sin on r, cos on r) are evaluated and the quadrant picks one with a bit
 // blend, so sin and cos of the same x share everything after CSE.
@@ -60,6 +61,10 @@ SYMACT_MATH_INLINE auto sincos_reduce(V x) {
   V r = fma(k, K<V>(-C::pio2_1), x);  // exact
   r = fma(k, K<V>(-C::pio2_2), r);
   r = fma(k, K<V>(-C::pio2_3), r);
+  // Past the shifter's range (|x| >= ~2^22 * pi/2 in float32) k is wrong and r can be huge,
+  // where the polynomials would return anything (sin(1e10f) was -2e18): keep |r| <= 1 so the
+  // result stays in [-1, 1] as documented. NaN (x = inf or NaN) compares false and stays.
+  r = select(abs(r) > K<V>(S(1)), K<V>(S(0)), r);
   V r2 = r * r;
   V s = fma(r2 * r, horner(r2, C::sin_p), r);
   V c = fma(r2, fma(r2, horner(r2, C::cos_p), K<V>(-0.5)), K<V>(1));
