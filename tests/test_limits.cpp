@@ -1,5 +1,6 @@
 // Explicit limits and hostile inputs: clear errors, no crash, no hang, bounded memory.
 #include <chrono>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -62,6 +63,37 @@ TEST_CASE("hostile but legal inputs stay fast and small") {
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     CHECK(seconds < 10);  // generous: this is a hang guard, not a speed test
+}
+
+TEST_CASE("the hostile inputs of issue 9: a clear error or a correct result, quickly") {
+    auto t0 = std::chrono::steady_clock::now();
+    // 100,000 nested parentheses: longer than the length limit; just under it, too deep
+    std::string deep = std::string(100000, '(') + "x" + std::string(100000, ')');
+    CHECK(test::parse_error(deep).starts_with("expression too long: 200001 characters (limit 100000)"));
+    deep = std::string(49999, '(') + "x" + std::string(49999, ')');
+    CHECK(test::parse_error(deep).starts_with("expression nested too deeply (limit 256 levels) (at column 257)"));
+    // 1e999999: out of range, with its text
+    CHECK(test::parse_error("1e999999").starts_with("number '1e999999' is out of range"));
+    CHECK(test::parse_error("x + 1e999999*x").starts_with("number '1e999999' is out of range"));
+    // a 1 MB string of a valid-looking expression
+    std::string mb;
+    while (mb.size() < (1u << 20)) mb += "x+";
+    mb += "x";
+    CHECK(test::parse_error(mb).starts_with("expression too long"));
+    // a sum of 10,000 distinct terms: 10,000 powers of x, all kept, correct value and derivative
+    std::string sum = "x";
+    for (int i = 2; i <= 10000; ++i) sum += fmt::format("+x^{}", i);  // 68,894 characters
+    Function fn(sum);
+    Expr roots[] = {fn.f(), fn.derivative()};
+    CHECK(op_count(roots) >= 10000);
+    double xs[] = {0.5};
+    auto v = evaluate<double>(roots, xs, {});
+    double f = 0, d = 0;
+    for (int i = 1; i <= 10000; ++i) f += std::pow(0.5, i), d += i * std::pow(0.5, i - 1);
+    CHECK(v[0][0] == doctest::Approx(f).epsilon(1e-13));  // x/(1 - x) = 1
+    CHECK(v[1][0] == doctest::Approx(d).epsilon(1e-13));  // 1/(1 - x)^2 = 4
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    CHECK(seconds < 20);  // a hang guard (sanitizer builds, loaded machine), not a speed test
 }
 
 TEST_CASE("evaluation errors") {
