@@ -20,6 +20,7 @@
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,25 @@ long double sum_scale(Expr e, long double x, const codegen::ParamValues& pv) {
     return s;
 }
 
+// Does some sin or cos get an argument past the documented accurate range (docs/ACCURACY.md:
+// 2^17 float32, 2^25 float64) at x? There the values only promise [-1, 1], so signs and
+// zeros that follow from them (1e308*x*cos(x) at +max: +inf or -inf) say nothing.
+bool trig_out_of_range(std::span<const Expr> roots, long double x, const codegen::ParamValues& pv,
+                       long double limit) {
+    std::vector<Expr> all;
+    for (auto id : codegen::topological_order(roots)) all.push_back({roots[0].g, id});
+    long double xs[] = {x};
+    auto vals = codegen::evaluate<long double>(all, xs, pv);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (all[i].op() != codegen::Op::Sin && all[i].op() != codegen::Op::Cos) continue;
+        auto a = all[i].arg_ids()[0];
+        auto it = std::find_if(all.begin(), all.end(), [&](const Expr& n) { return n.id == a; });
+        long double v = vals[it - all.begin()][0];
+        if (!(std::fabs(v) <= limit)) return true;  // NaN too
+    }
+    return false;
+}
+
 template <class T> struct Run {
     std::vector<T> x, dy, y, yf, dx, dxf;
     jit::ParamGrads gb, gf;
@@ -150,6 +170,7 @@ template <class T> void check(codegen::Function& fn, const std::vector<Expr>& ro
 
     // special values: the same classification
     for (std::size_t i = 0; i < nspecial; ++i) {
+        if (trig_out_of_range(roots, pts[i], pv, f32 ? 131072.0L : 33554432.0L)) continue;
         const T got[] = {r.y[i], r.dx[i]};
         for (int w = 0; w < 2; ++w) {
             Cls c = classify(got[w]);
