@@ -42,6 +42,12 @@ constexpr int copies = 3;  // each point appears this many times (lanes, tail)
 
 std::string current;  // the input, for messages
 
+std::string fmt_g(long double v) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.17Lg", v);
+    return b;
+}
+
 [[noreturn]] void fail(const char* what, const std::string& detail) {
     std::fprintf(stderr, "invariant broken: %s\n  input: %s\n  %s\n", what, current.c_str(), detail.c_str());
     std::abort();
@@ -196,8 +202,9 @@ template <class T> void check(codegen::Function& fn, const std::vector<Expr>& ro
         for (std::size_t w = 0; w < roots.size(); ++w) {
             long double ref = ref_l[w][i];
             bool checked = false;
+            long double scale = 0;
             if (std::isfinite(ref) && std::fabs(ref) < 1e30L && std::isfinite(ref_t[w][i])) {
-                long double scale = std::fmax(std::fabs(ref), sum_scale(roots[w], x, pv));
+                scale = std::fmax(std::fabs(ref), sum_scale(roots[w], x, pv));
                 long double xs2[] = {x * (1 + 16 * eps), x * (1 - 16 * eps)};
                 Expr one[] = {roots[w]};
                 auto near = codegen::evaluate<long double>(one, xs2, pv);
@@ -215,7 +222,9 @@ template <class T> void check(codegen::Function& fn, const std::vector<Expr>& ro
             }
             if (w >= 2) {  // df/dp_k: summed below over the ordinary points
                 if (!checked) sums_ok = false;
-                else sum_terms[w - 2] += T(ref), sum_abs[w - 2] += std::fabs(ref);
+                // each term may be off by its point's tolerance, which is relative to its
+                // scale (the largest sum operand), not to the term
+                else sum_terms[w - 2] += T(ref), sum_abs[w - 2] += scale;
             }
         }
     }
@@ -227,8 +236,8 @@ template <class T> void check(codegen::Function& fn, const std::vector<Expr>& ro
             long double got = g[params[p]][0];
             if (!(std::fabs(got - sum_terms[p]) <= tol * std::fmax(sum_abs[p], 1e-30L)))
                 fail("parameter gradient sum disagrees with the reference",
-                     params[p] + ": jit " + std::to_string(double(got)) + ", reference " +
-                         std::to_string(double(sum_terms[p])));
+                     params[p] + ": jit " + fmt_g(got) + ", reference " + fmt_g(sum_terms[p]) +
+                         ", scale " + fmt_g(sum_abs[p]));
         }
     }
 }
