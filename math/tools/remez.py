@@ -194,6 +194,15 @@ def fits(prec):
     d["erfc_1"] = fit_erfc_piece(D("0.5"), D(1), dc)      # x in [1, 2]
     d["erfc_2"] = fit_erfc_piece(D("0.25"), D("0.5"), dc) # x in [2, 4]
     d["erfc_3"] = fit_erfc_piece(ymin, D("0.25"), dc, last=True)  # x in [4, xmax]
+    if prec == "f32":
+        # float32 erf on [0.5, 4]: log(erfc(a)) = a * L(a), weighted by erfc(a) (the error
+        # that reaches erf = 1 - erfc); exps 1.. so L(a) multiplies a in the kernel
+        def d_erfc(a):
+            with localcontext() as c:
+                c.prec = 80
+                return +(1 - d_erf(a))
+        d["erf_logerfc"] = dict(f=lambda a: d_erfc(a).ln(), g=ZERO, w=d_erfc, exps=list(range(1, 9)),
+                                a=D("0.5"), b=D(4), refit=True)
     q = PI / 4 * D("1.01")  # margin: k = round(x * float(2/pi)) may be off by one near .5
     ds = 9 if prec == "f32" else 17
     d["sin"] = dict(f=d_sin, g=lambda x: x, w=rel(d_sin), exps=list(range(3, ds + 1, 2)), a=D("1e-6"), b=q)

@@ -9,6 +9,8 @@
 //               exp(-x^2) takes x^2 as a double word (hi + exact fma low part), which
 //               keeps the tail relatively accurate: erfc(10) (float32, subnormal) and
 //               erfc(26) (float64).  erf = 1 - erfc there; erfc(-x) = 2 - erfc(x).
+//   float32 erf, |x| >= 1/2: erf = 1 - exp(a L(a)), L a polynomial fit of log(erfc(a))/a
+//               on [1/2, 4] (only absolute accuracy is needed: no division, no pieces).
 // erf and erfc of the same x share all work after CSE.
 #pragma once
 
@@ -23,6 +25,10 @@ template <>
 struct erf_consts<float> {
   static constexpr float small[] = {0x1.06eba8p-3f, -0x1.812732p-2f, 0x1.ce24f6p-4f, -0x1.b6636ap-6f,
                                     0x1.352f86p-8f};
+  // erf only: log(erfc(a)) = a * L(a) on [0.5, 4] (remez.py "erf_logerfc"; weight erfc(a),
+  // i.e. the error as seen in 1 - erfc)
+  static constexpr float log_erfc[] = {-0x1.20dfb2p+0f, -0x1.45cf64p-1f, -0x1.a8b03ap-4f, 0x1.54e1dp-6f,
+                                       -0x1.adcb62p-10f, -0x1.ed0e12p-12f, 0x1.4c645p-13f, -0x1.fbf834p-17f};
   static constexpr float mid4[4][1] = {{1.5f}, {0.75f}, {0.375f}, {0.0f}};
   static constexpr float q[4][9] = {
       {0x1.141d16p-1f, 0x1.749596p-3f, -0x1.193df8p-4f, 0x1.8d67ecp-6f, -0x1.f746bep-8f,
@@ -118,7 +124,18 @@ template <class V>
 SYMACT_MATH_INLINE V erf(V x) {
   using S = scalar_t<V>;
   V a = abs(x);
-  return select(a < S(0.5), detail::erf_small(x), copysign(S(1) - detail::erfc_big(a), x));
+  if constexpr (is_f32<V>) {
+    // erf needs erfc(a) only to an absolute 2^-26 or so, so the float32 path skips
+    // erfc's relative-accuracy machinery: erfc(a) = exp(a L(a)) with L a polynomial,
+    // a clamped to 4 (erf rounds to 1 beyond 3.92; NaN passes), and
+    // 1 - s(1 + p) = (1 - s) - s p in one fma (1 - s is exact, s = 2^k).
+    V ac = select(a > S(4), K<V>(4), a);
+    auto e = exp_normal_neg(ac * horner(ac, detail::erf_consts<S>::log_erfc));
+    V big = fma(-e.s, e.p, S(1) - e.s);
+    return select(a < S(0.5), detail::erf_small(x), copysign(big, x));
+  } else {
+    return select(a < S(0.5), detail::erf_small(x), copysign(S(1) - detail::erfc_big(a), x));
+  }
 }
 
 template <class V>

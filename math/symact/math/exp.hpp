@@ -119,6 +119,27 @@ SYMACT_MATH_INLINE V exp_neg(V x) {
   return scale_kb_neg(scalar_t<V>(1) + e.p, e.kb);
 }
 
+// exp(x) = s * (1 + p) for x whose exp(x) is a normal number and x <= 0 (the caller
+// guarantees it, e.g. by clamping): no clamps, and s = 2^k is one shift of the fma's bits
+// (k + bias in the low mantissa bits).  Lets a caller fold 1 - exp(x) into one fma
+// (erf: 1 - s - s*p, where 1 - s is exact).
+template <class V>
+struct exp_normal_parts {
+  V s, p;
+};
+template <class V>
+SYMACT_MATH_INLINE exp_normal_parts<V> exp_normal_neg(V x) {
+  using S = scalar_t<V>;
+  using C = detail::exp_consts<S>;
+  constexpr S kshift = fmt<S>::shifter + fmt<S>::bias;
+  V kb = fma(x, K<V>(C::log2e), K<V>(kshift));
+  V k = kb - kshift;
+  V r = fma(k, K<V>(-C::ln2_hi), x);
+  r = fma(k, K<V>(-C::ln2_lo), r);
+  V p = fma(r * r, horner(r, C::q), r);
+  return {as_float(as_uint(kb) << fmt<S>::mant), p};
+}
+
 // expm1(x) = 2 * (h*p + (h - 1/2)), h = 2^(k-1).  k is clamped so h stays normal: for
 // k < kmin the result is -1 anyway, for k > kmax it is +inf.
 template <class V>
