@@ -114,9 +114,11 @@ SYMACT_MATH_INLINE V erfc_big(V a) {
   ql = fma(c1, yl, ql);
   V a2 = a * a;
   V a2lo = fma(a, a, -a2);  // a^2 = a2 + a2lo exactly
-  auto e = exp_reduce_neg(-a2, -a2lo);
-  // exp(-a^2) * Q = 2^k (1 + pe)(qh + ql)
-  return scale_kb_neg(qh + fma(e.p, qh, ql), e.kb);
+  // exp(-a^2) * Q = 2^k (eh + el)(qh + ql), the product as hi + (exact error + cross terms)
+  auto e = exp_neg_dw(-a2, -a2lo);
+  V hi = e.h * qh;
+  V lo = fma(e.h, qh, -hi) + fma(e.l, qh, e.h * ql);
+  return scale_kb_neg(hi + lo, e.kb);
 }
 }  // namespace detail
 

@@ -119,6 +119,31 @@ SYMACT_MATH_INLINE V exp_neg(V x) {
   return scale_kb_neg(scalar_t<V>(1) + e.p, e.kb);
 }
 
+// exp(x + xlo) = 2^k (h + l) for x <= 0 (or NaN), with h + l a double word: 1 + r is
+// split exactly and the polynomial tail is added to the low part, so the rounding of
+// 1 + p (up to 0.7 ulp relative) is not in the result.  erfc's tail uses it.
+template <class V>
+struct exp_dw {
+  V kb, h, l;
+};
+template <class V>
+SYMACT_MATH_INLINE exp_dw<V> exp_neg_dw(V x, V xlo) {
+  using S = scalar_t<V>;
+  using C = detail::exp_consts<S>;
+  constexpr S kshift = fmt<S>::shifter + 2 * fmt<S>::bias;
+  V xc = select(x < C::lo, K<V>(C::lo), x);
+  xlo = select(xc == x, xlo, K<V>(0));
+  V kb = fma(xc, K<V>(C::log2e), K<V>(kshift));
+  V k = kb - kshift;
+  V r1 = fma(k, K<V>(-C::ln2_hi), xc);  // exact
+  V rl = fma(k, K<V>(-C::ln2_lo), xlo);
+  V r = r1 + rl;
+  V dr = (r1 - r) + rl;
+  V h = S(1) + r;
+  V l = ((S(1) - h) + r) + fma(r * r, horner(r, C::q), dr);  // 1 + r = h + exact part
+  return {kb, h, l};
+}
+
 // exp(x) = s * (1 + p) for x whose exp(x) is a normal number and x <= 0 (the caller
 // guarantees it, e.g. by clamping): no clamps, and s = 2^k is one shift of the fma's bits
 // (k + bias in the low mantissa bits).  Lets a caller fold 1 - exp(x) into one fma
