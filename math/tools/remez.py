@@ -185,6 +185,8 @@ def fits(prec):
     dlog = 10 if prec == "f32" else 20
     lo, hi = D("0.5").sqrt() - 1 - D("0.002"), D(2).sqrt() - 1 + D("0.002")
     d["log1p"] = dict(f=d_log1p, g=lambda x: x, w=rel(d_log1p), exps=list(range(2, dlog + 1)), a=lo, b=hi)
+    if prec == "f32":  # log alone (not log1p) uses one degree less
+        d["log"] = dict(f=d_log1p, g=lambda x: x, w=rel(d_log1p), exps=list(range(2, 10)), a=lo, b=hi)
     derf = 9 if prec == "f32" else 19
     # erf(x) = x + x * P(x^2) on |x| <= 0.5
     d["erf_small"] = dict(f=d_erf, g=lambda x: x, w=rel(d_erf), exps=list(range(1, derf + 1, 2)), a=D("1e-6"), b=D("0.5001"))
