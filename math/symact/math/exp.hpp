@@ -59,7 +59,8 @@ struct exp_consts<double> {
 template <class V>
 struct exp_reduced {
   V k, r, p;
-  V kb;  // k + shifter + 2*bias: k + 2*bias in the low mantissa bits (scale_kb)
+  V kb;  // k + shifter + 2*bias: k + 2*bias in the low mantissa bits (scale_kb);
+        // from exp_reduce_neg: k + shifter + bias + off (scale_kb_neg)
 };
 
 namespace detail {
@@ -69,7 +70,8 @@ template <bool Neg, bool Lo, class V>
 SYMACT_MATH_INLINE exp_reduced<V> exp_reduce_impl(V x, V xlo) {
   using S = scalar_t<V>;
   using C = exp_consts<S>;
-  constexpr S kshift = fmt<S>::shifter + 2 * fmt<S>::bias;
+  // Neg: kb in scale_kb_neg's form (k + bias + off in the low bits), else scale_kb's
+  constexpr S kshift = Neg ? kshift_neg<S> : fmt<S>::shifter + 2 * fmt<S>::bias;
   // Both clamps test x itself: chained clamps make g++ thread one into the other.
   // NaN passes through unchanged.
   V xc = x;
@@ -113,10 +115,13 @@ template <class V>
 SYMACT_MATH_INLINE exp_reduced<V> exp_reduce_neg(V x) { return detail::exp_reduce_impl<true, false>(x, x); }
 template <class V>
 SYMACT_MATH_INLINE exp_reduced<V> exp_reduce_neg(V x, V xlo) { return detail::exp_reduce_impl<true, true>(x, xlo); }
+// s (1 + p) as one fma with s = 2^(k + off) (exact: a power of two), then the exact-or-
+// rounding step by 2^-off: one rounding for normal results.
 template <class V>
 SYMACT_MATH_INLINE V exp_neg(V x) {
   auto e = exp_reduce_neg(x);
-  return scale_kb_neg(scalar_t<V>(1) + e.p, e.kb);
+  V s = scale_neg_s(e.kb);
+  return fma(s, e.p, s) * scale_neg_consts<scalar_t<V>>::down;
 }
 
 // exp(x + xlo) = 2^k (h + l) for x <= 0 (or NaN), with h + l a double word: 1 + r is
@@ -130,7 +135,7 @@ template <class V>
 SYMACT_MATH_INLINE exp_dw<V> exp_neg_dw(V x, V xlo) {
   using S = scalar_t<V>;
   using C = detail::exp_consts<S>;
-  constexpr S kshift = fmt<S>::shifter + 2 * fmt<S>::bias;
+  constexpr S kshift = kshift_neg<S>;
   V xc = select(x < C::lo, K<V>(C::lo), x);
   xlo = select(xc == x, xlo, K<V>(0));
   V kb = fma(xc, K<V>(C::log2e), K<V>(kshift));

@@ -100,25 +100,28 @@ SYMACT_MATH_INLINE V scale_kb(V y, V kb) {
   return (y * s1) * s2;
 }
 
-// The same for k <= 0 only (-2*bias < k <= 0): the low field k + 2*bias is itself a
-// normal biased exponent, 2^(k + bias); two exact-or-rounding steps by 2^-(bias/2) and
-// 2^-(bias - bias/2) follow (the first is exact for the y ranges used).  4 ops.
+// The same for k <= 0 only (-(bias + off) < k <= 0), with kb = k + shifter + bias + off
+// (kshift_neg): the low field k + bias + off is a normal biased exponent, so
+// s = 2^(k + off) is one shift, y * s is exact and the multiply by 2^-off the only
+// rounding (gradual underflow).  off = 64 / 512 covers every k of exp's range.  3 ops.
 template <class S>
 struct scale_neg_consts;
 template <>
 struct scale_neg_consts<float> {
-  static constexpr float a = 0x1p-64f, b = 0x1p-63f;
+  static constexpr float off = 64.0f, down = 0x1p-64f;
 };
 template <>
 struct scale_neg_consts<double> {
-  static constexpr double a = 0x1p-512, b = 0x1p-511;
+  static constexpr double off = 512.0, down = 0x1p-512;
 };
+template <class S>
+inline constexpr S kshift_neg = fmt<S>::shifter + fmt<S>::bias + scale_neg_consts<S>::off;
+// 2^(k + off) from kb
+template <class V>
+SYMACT_MATH_INLINE V scale_neg_s(V kb) { return as_float(as_uint(kb) << fmt<scalar_t<V>>::mant); }
 template <class V>
 SYMACT_MATH_INLINE V scale_kb_neg(V y, V kb) {
-  using S = scalar_t<V>;
-  using C = scale_neg_consts<S>;
-  V s = as_float(as_uint(kb) << fmt<S>::mant);  // 2^(k + bias)
-  return ((y * s) * C::a) * C::b;
+  return (y * scale_neg_s(kb)) * scale_neg_consts<scalar_t<V>>::down;
 }
 
 // +0 or -0 input returns itself (fixes the sign of zero where the formula loses it).

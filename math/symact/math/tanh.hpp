@@ -55,17 +55,14 @@ template <class V>
 SYMACT_MATH_INLINE V tanh(V u) {
   using S = scalar_t<V>;
   if constexpr (is_f32<V>) {
-    // float32: a = |u| clamped to 9.5 (tanh rounds to 1 beyond 9.01; NaN passes), so
-    // t = exp(-2a) = s(1 + p) is normal and needs no scaling steps (s = 2^k), and
-    //   a <  0.55: the odd polynomial (as tanh_from);
-    //   a >= 0.55: 1 - 2t/(1 + t) with the plain division: 2t/(1 + t) <= 1/2 and its
-    //              error counts at most 2q/(1 - 2q) times in the result.
+    // float32, from the t = exp(-2|u|) that sech2 shares (tanh_t):
+    //   |u| <  0.55: the odd polynomial (as tanh_from);
+    //   |u| >= 0.55: 1 - 2t/(1 + t) with the plain division: 2t/(1 + t) <= 1/2, and its
+    //                error counts at most 2q/(1 - 2q) times in the result.
     V a = abs(u);
     V a2 = a * a;
     V small = fma(a2 * a, horner(a2, detail::tanh_consts<S>::p), a);
-    V ac = select(a > S(9.5), K<V>(9.5), a);
-    auto e = exp_normal_neg((-ac) - ac);
-    V t = fma(e.s, e.p, e.s);
+    V t = tanh_t(u);
     V big = S(1) - (t + t) / (S(1) + t);
     return copysign(select(a < S(0.55), small, big), u);
   } else {
