@@ -7,7 +7,7 @@
 // relative accuracy of expm1 near 0, and
 //     exp(x)   = 2^k * (1 + p)
 //     expm1(x) = 2^k * p + (2^k - 1)   (one fma; exact for k = 0)
-// The 2^k scale is one exact power-of-two step and one rounding multiply (scale_kb),
+// The 2^k scale is one fma and one exact-or-underflowing multiply (scale_kb_1p),
 // so results down to the smallest subnormal are correctly produced (no flush) and
 // overflow gives +inf.
 //
@@ -59,7 +59,7 @@ struct exp_consts<double> {
 template <class V>
 struct exp_reduced {
   V k, r, p;
-  V kb;  // k + shifter + 2*bias: k + 2*bias in the low mantissa bits (scale_kb);
+  V kb;  // k + shifter + 2*bias: k + 2*bias in the low mantissa bits (scale_kb_1p);
         // from exp_reduce_neg: k + shifter + bias + off (scale_kb_neg)
 };
 
@@ -70,7 +70,7 @@ template <bool Neg, bool Lo, class V>
 SYMACT_MATH_INLINE exp_reduced<V> exp_reduce_impl(V x, V xlo) {
   using S = scalar_t<V>;
   using C = exp_consts<S>;
-  // Neg: kb in scale_kb_neg's form (k + bias + off in the low bits), else scale_kb's
+  // Neg: kb in scale_kb_neg's form (k + bias + off in the low bits), else scale_kb_1p's
   constexpr S kshift = Neg ? kshift_neg<S> : fmt<S>::shifter + 2 * fmt<S>::bias;
   // Both clamps test x itself: chained clamps make g++ thread one into the other.
   // NaN passes through unchanged.
@@ -106,7 +106,7 @@ SYMACT_MATH_INLINE exp_reduced<V> exp_reduce(V x, V xlo) { return detail::exp_re
 // exp(x) * 2^e for an extra integral power e (e = 0: exp; e = -1: exp/2 for sinh/cosh).
 template <class V>
 SYMACT_MATH_INLINE V exp_from(const exp_reduced<V>& e, scalar_t<V> extra = 0) {
-  return scale_kb(scalar_t<V>(1) + e.p, extra == 0 ? e.kb : e.kb + extra);
+  return scale_kb_1p(e.p, extra == 0 ? e.kb : e.kb + extra);
 }
 
 // exp(x) for x <= 0 (or NaN): no upper clamp and the cheaper scale_kb_neg (k <= 0).

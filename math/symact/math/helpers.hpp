@@ -83,21 +83,22 @@ SYMACT_MATH_INLINE V scale2(V y, V k) {
   return (y * exp2i(k1)) * exp2i(k2);
 }
 
-// y * 2^k for k given as kb = k + shifter + 2*bias (k + 2*bias in the low mantissa
-// bits; |k| <= 2*bias - 2) and y within a few binades of 1.  2^floor(k/2) and
+// (1 + p) * 2^k for k given as kb = k + shifter + 2*bias (k + 2*bias in the low mantissa
+// bits; |k| <= 2*bias - 2) and 1 + p within a binade of 1.  2^floor(k/2) and
 // 2^ceil(k/2) come from kb's bits with integer ops (the bits above the low field are
-// even, so >> 1 halves it exactly and each half carries one bias), y * 2^floor(k/2) is
-// exact, and the second multiply is the only rounding: gradual underflow (subnormal
-// results are correct) and inf on overflow.  6 ops, and no select: g++ duplicates the
-// code after a select on a comparison (jump threading), which doubled sigmoid's loop.
+// even, so >> 1 halves it exactly and each half carries one bias); (1 + p) * 2^floor(k/2)
+// is one fma (a power of two: its only rounding for normal results) and the second
+// multiply is exact or the rounding into the subnormal range (gradual underflow) or inf
+// on overflow.  6 ops, and no select: g++ duplicates the code after a select on a
+// comparison (jump threading), which doubled sigmoid's loop.
 template <class V>
-SYMACT_MATH_INLINE V scale_kb(V y, V kb) {
+SYMACT_MATH_INLINE V scale_kb_1p(V p, V kb) {
   using S = scalar_t<V>;
   auto b = as_uint(kb);
   auto h = b >> 1;
   V s1 = as_float(h << fmt<S>::mant);        // 2^floor(k/2)
   V s2 = as_float((b - h) << fmt<S>::mant);  // 2^ceil(k/2)
-  return (y * s1) * s2;
+  return fma(s1, p, s1) * s2;
 }
 
 // The same for k <= 0 only (-(bias + off) < k <= 0), with kb = k + shifter + bias + off
