@@ -3,7 +3,9 @@
 // Both share t = exp(-2|u|) (tanh_t), which stays relatively accurate when tiny:
 //     q         = t/(1+t)  (sigmoid_q: one division, corrected; as accurate as t)
 //     tanh(|u|) = |u| + |u|^3 P(u^2)     for |u| < 0.55 (odd minimax; no cancellation)
-//               = 1 - 2q                 above (q <= 1/4, so q's error shrinks in 1 - 2q)
+//               = 1 - 2q                 above (q <= 1/4, so q's error shrinks in 1 - 2q;
+//                                        float32 tanh uses the plain t/(1+t) there: faster,
+//                                        and its error stays under 1.5 ulp)
 //     sech2(u)  = 4 q (1 - q) = 4t/(1+t)^2   accurate everywhere, including |u| in 9..40
 //                                        where 1 - tanh^2 is 0 in float32
 // Kernels that need both compute t = tanh_t(u) once and call the *_from helpers;
@@ -63,7 +65,9 @@ SYMACT_MATH_INLINE V tanh(V u) {
     V a2 = a * a;
     V small = fma(a2 * a, horner(a2, detail::tanh_consts<S>::p), a);
     V t = tanh_t(u);
-    V big = S(1) - (t + t) / (S(1) + t);
+    // t / (1 + t) is written as in sigmoid_q, so a kernel with tanh and sech2 of one u
+    // divides once after CSE (2q is exact: same values as 1 - 2t/(1 + t))
+    V big = fma(K<V>(-2), t / (S(1) + t), K<V>(1));
     return copysign(select(a < S(0.55), small, big), u);
   } else {
     return tanh_from(u, tanh_t(u));
