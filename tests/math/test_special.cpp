@@ -72,6 +72,13 @@ TEST_CASE("special values float64") { check_specials<double>(); }
 
 TEST_CASE("tails keep relative accuracy") {
   check_points<float>("erfc", {5, 8, 9, 9.1});
+  // the exhaustive sweep's former worst case (2.03 ulp before the double-word exp(-x^2))
+  check_points<float>("erfc", {7.23131275});
+  // float32 erf: both sides of the 1/2 switch, the worst case seen, and the clamp at 4
+  // (erf rounds to 1 from 3.92)
+  check_points<float>("erf", {0.4999999, 0.5, 0.644957185, 3.9, 3.92, 3.99, 4.0, 4.01, 30});
+  // float32 tanh: both sides of the 0.55 switch and where it reaches 1
+  check_points<float>("tanh", {0.5499999, 0.55, 0.556197762, 9.0, 9.02, 9.5, 20});
   check_points<double>("erfc", {10, 20, 26, 26.5});
   check_points<float>("sigmoid", {-80, -87});
   check_points<double>("sigmoid", {-100, -700});
