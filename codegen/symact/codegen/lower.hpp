@@ -71,12 +71,24 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
     auto known = [&](std::uint32_t id) -> const V* {
         if constexpr (requires { leaves.known(id); }) return leaves.known(id); else return nullptr;
     };
+    // tanh(softplus(w)) and sech2(softplus(w)) are computed from w directly
+    // (math/tanh_softplus.hpp: one exp shared with sigmoid(w), no log1p, no second exp);
+    // softplus(w) itself is then lowered only if something else uses it.
+    auto softplus_arg = [&](std::uint32_t id) -> std::optional<std::uint32_t> {
+        const Op op = g.node(id).op;
+        if (op != Op::Tanh && op != Op::Sech2) return std::nullopt;
+        const std::uint32_t a = g.args(id)[0];
+        if (g.node(a).op != Op::Softplus) return std::nullopt;
+        return g.args(a)[0];
+    };
     const std::vector<std::uint32_t> order = topological_order(roots);
     std::vector<char> needed(g.size(), 0);
     for (Expr r : roots) needed[r.id] = 1;
-    for (auto it = order.rbegin(); it != order.rend(); ++it)
-        if (needed[*it] && !known(*it))
-            for (auto a : g.args(*it)) needed[a] = 1;
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+        if (!needed[*it] || known(*it)) continue;
+        if (auto w = softplus_arg(*it)) needed[*w] = 1;
+        else for (auto a : g.args(*it)) needed[a] = 1;
+    }
 
     for (std::uint32_t id : order) {
         if (!needed[id]) continue;
@@ -85,6 +97,10 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
         Slot& s = slot[id];
         if (const V* k = known(id)) {
             s.v = *k;
+            continue;
+        }
+        if (auto w = softplus_arg(id)) {
+            s.v = n.op == Op::Tanh ? math::tanh_softplus(val(*w)) : math::sech2_softplus(val(*w));
             continue;
         }
         switch (n.op) {

@@ -7,7 +7,6 @@
 
 #include <symact/math/all.hpp>
 
-#include "symact/dsl/fused.hpp"
 #include "symact/dsl/plan.hpp"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -121,8 +120,8 @@ struct machine {
         else if constexpr (s.k == sk::tanh_t) v[I] = math::tanh_t(val<a0>());
         else if constexpr (s.k == sk::tanh) v[I] = math::tanh_from(val<a0>(), val<a1>());
         else if constexpr (s.k == sk::sech2) v[I] = math::sech2_from(val<a1>());
-        else if constexpr (s.k == sk::tanh_sp) v[I] = fused::tanh_softplus_from(val<a0>(), val<a1>());
-        else if constexpr (s.k == sk::sech2_sp) v[I] = fused::sech2_softplus_from(val<a0>(), val<a1>());
+        else if constexpr (s.k == sk::tanh_sp) v[I] = math::tanh_softplus_from(val<a0>(), val<a1>());
+        else if constexpr (s.k == sk::sech2_sp) v[I] = math::sech2_softplus_from(val<a0>(), val<a1>());
         else {  // sk::call: the op's own numerics
             using Op = std::tuple_element_t<static_cast<std::size_t>(s.op), op_list>;
             if constexpr (s.mask) m[I] = Op::eval(val<a0>(), val<a1>());

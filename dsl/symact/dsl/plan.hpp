@@ -5,7 +5,7 @@
 // are split here into the shared part and the rest, so that work is shared too:
 //   tanh(u), sech2(u)          from t2 = exp(-2|u|)                     (math::tanh_t)
 //   sigmoid(+-u), softplus(u)  from t = exp(-|u|), q = t/(1+t)          (math::sigmoid_t/_q)
-//   tanh(softplus(u)), sech2(softplus(u))  from the same t = exp(-|u|)  (fused.hpp)
+//   tanh(softplus(u)), sech2(softplus(u))  from the same t = exp(-|u|)  (math/tanh_softplus.hpp)
 //   exp(u), expm1(u)           from one range reduction                 (math::exp_reduce)
 // A product (a chain of binary mul nodes) is flattened like the runtime's n-ary Mul: the
 // factors that decay (decay.hpp: 0 only where something decayed exponentially, from ops'

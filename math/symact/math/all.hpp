@@ -8,6 +8,7 @@
 #include <symact/math/log.hpp>
 #include <symact/math/tanh.hpp>
 #include <symact/math/sigmoid.hpp>
+#include <symact/math/tanh_softplus.hpp>
 #include <symact/math/erf.hpp>
 #include <symact/math/trig.hpp>
 #include <symact/math/hyperbolic.hpp>

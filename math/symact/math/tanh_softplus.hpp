@@ -4,20 +4,22 @@
 //   w >= 0 (e = 1/t): a = 1 + 2t,    b = 2t^2        tanh = a/(a + b)
 //   w <  0 (e = t):   a = t(t + 2),  b = 2           sech2 = 1 - tanh^2 = b(2a + b)/(a + b)^2
 // Every term is positive: no cancellation, a few roundings in each result.
+// Used by the DSL's plan and by codegen's lower() (so the JIT and generated headers) for
+// tanh(softplus(w)) and sech2(softplus(w)).
 #pragma once
-#include <symact/math/all.hpp>
+#include <symact/math/sigmoid.hpp>
 
-namespace symact::dsl::fused {
+namespace symact::math {
 
 template <class V>
 struct sp_parts { V a, b; };
 
 template <class V>
 SYMACT_MATH_INLINE sp_parts<V> softplus_parts(V w, V t) {
-    using S = math::scalar_t<V>;
+    using S = scalar_t<V>;
     auto pos = w >= S(0);
-    V a = math::select(pos, math::fma(math::K<V>(2), t, math::K<V>(1)), t * (t + S(2)));
-    V b = math::select(pos, S(2) * (t * t), math::K<V>(2));
+    V a = select(pos, fma(K<V>(2), t, K<V>(1)), t * (t + S(2)));
+    V b = select(pos, S(2) * (t * t), K<V>(2));
     return {a, b};
 }
 // Both divide by a + b through one reciprocal, so a kernel needing both (Mish's f and f')
@@ -25,14 +27,17 @@ SYMACT_MATH_INLINE sp_parts<V> softplus_parts(V w, V t) {
 template <class V>
 SYMACT_MATH_INLINE V tanh_softplus_from(V w, V t) {
     auto p = softplus_parts(w, t);
-    V r = math::K<V>(1) / (p.a + p.b);
+    V r = K<V>(1) / (p.a + p.b);
     return p.a * r;
 }
 template <class V>
 SYMACT_MATH_INLINE V sech2_softplus_from(V w, V t) {
     auto p = softplus_parts(w, t);
-    V r = math::K<V>(1) / (p.a + p.b);
-    return p.b * math::fma(math::K<V>(2), p.a, p.b) * (r * r);
+    V r = K<V>(1) / (p.a + p.b);
+    return p.b * fma(K<V>(2), p.a, p.b) * (r * r);
 }
 
-}  // namespace symact::dsl::fused
+template <class V> SYMACT_MATH_INLINE V tanh_softplus(V w) { return tanh_softplus_from(w, sigmoid_t(w)); }
+template <class V> SYMACT_MATH_INLINE V sech2_softplus(V w) { return sech2_softplus_from(w, sigmoid_t(w)); }
+
+}  // namespace symact::math
