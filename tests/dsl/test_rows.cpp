@@ -1,7 +1,7 @@
 // Row reductions (rowmax, rowsum), their compile-time vector-Jacobian products and the row
 // kernels: softmax and log_softmax against direct long-double formulas and long-double
-// central finite differences, rows summing to 1 (dx rows to 0), stability at +-1000, arg-max
-// ties, NaN, errors.
+// central finite differences, rows summing to 1 (dx rows to 0), stability at +-1000, rowmax
+// ties (split evenly, like the runtime), NaN, errors.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -12,7 +12,9 @@
 
 #include <symact/codegen/graph.hpp>
 #include <symact/dsl.hpp>
+#include <symact/codegen/parse.hpp>
 #include <symact/dsl/catalog.hpp>
+#include <symact/dsl/names.hpp>
 #include <symact/dsl/reflect.hpp>
 #include <symact/dsl/row_kernel.hpp>
 #include <symact/error.hpp>
@@ -157,28 +159,35 @@ TEST_CASE_TEMPLATE("large inputs: no overflow, no NaN", S, float, double) {
     CHECK(l2[1] == -2000);
 }
 
-TEST_CASE("rowmax routes the adjoint to the first arg-max; rowsum to every element") {
+TEST_CASE("rowmax splits the adjoint evenly among tied maxima; rowsum gives it to every element") {
     const auto km = symact::row_kernel(rowmax(x));
     std::vector<double> xs = {3, 1, 3, -2, 3, 0}, dy = {1, 2, 3, 4, 5, 6}, dx(6), y(6);
     km.forward_backward(2, 3, xs, dy, y, dx);
     CHECK(y == std::vector<double>{3, 3, 3, 3, 3, 3});
-    CHECK(dx == std::vector<double>{6, 0, 0, 0, 15, 0});  // ties: first index; row 2's max at 1
+    CHECK(dx == std::vector<double>{3, 0, 3, 0, 15, 0});  // row 1: a tie, 6 split 3/3; row 2's max at 1
+    // three tied maxima each get a third (docs/CONVENTIONS.md, like torch.amax)
+    std::vector<double> x4 = {2, 2, -1, 2}, d4 = {1, 0, 0, 0.5}, y4(4), dx4(4);
+    km.forward_backward(1, 4, x4, d4, y4, dx4);
+    CHECK(dx4 == std::vector<double>{0.5, 0.5, 0, 0.5});
+    std::vector<float> x4f = {2, 2, -1, 2}, d4f = {1, 0, 0, 0.5}, dx4f(4);
+    km.backward(1, 4, x4f, d4f, dx4f);
+    CHECK(dx4f == std::vector<float>{0.5f, 0.5f, 0, 0.5f});
     // d/dx of rowsum(x*x) = 2x * sum(dy)
     const auto ks = symact::row_kernel(rowsum(x * x));
     ks.forward_backward(2, 3, xs, dy, y, dx);
     CHECK(y[0] == 19);
     CHECK(y[5] == 13);
     CHECK(dx == std::vector<double>{36, 12, 36, -60, 90, 0});
-    // all -inf: the max is -inf at index 0
+    // all -inf: the max is -inf, every element ties
     std::vector<double> ni(3, -INFINITY), y3(3), d3(3), one(3, 1.0);
     km.forward_backward(1, 3, ni, one, y3, d3);
     CHECK(y3[0] == -INFINITY);
-    CHECK(d3 == std::vector<double>{3, 0, 0});
+    CHECK(d3 == std::vector<double>{1, 1, 1});
 }
 
 TEST_CASE("stored numbers, a where inside rowsum, a scaled rowmax") {
     // y = 0.5 x S + M with S = sum(relu(x)), M = max(2x):
-    // dx_j = 0.5 S dy_j + 0.5 [x_j > 0] sum(dy x) + 2 [j = argmax] sum(dy)
+    // dx_j = 0.5 S dy_j + 0.5 [x_j > 0] sum(dy x) + 2 [j = argmax] sum(dy) (no tie here)
     const auto f = 0.5 * x * rowsum(where(x > 0, x, lit<0>)) + rowmax(x * 2.0);
     const auto k = symact::row_kernel(f);
     std::vector<double> xs{1, -2, 3, 0.5}, dy{1, 1, 1, 1}, y(4), dx(4);
@@ -224,11 +233,17 @@ TEST_CASE("NaN in a row; bad arguments") {
     CHECK_NOTHROW(sm.backward(0, 0, std::span<const float>(), std::span<const float>(), std::span<float>()));
 }
 
-TEST_CASE("reflection of row reductions") {
+TEST_CASE("reflection of row reductions: the DSL's softmax/log_softmax are the string names' DAGs") {
+    static_assert(detail::runtime_op<symact::ops::RowMax> && detail::runtime_op<symact::ops::RowSum>,
+                  "the runtime row ops exist: reflection of rowmax/rowsum must be on");
+    // The graph is hash-consed: the same node means the same expression after the core's
+    // simplification, so the DSL catalog and codegen/row_functions.cpp cannot drift apart.
     symact::codegen::Graph g;
-    if constexpr (detail::runtime_op<symact::ops::RowMax> && detail::runtime_op<symact::ops::RowSum>) {
-        CHECK_NOTHROW(to_graph(g, act::softmax));
-    } else {  // this build has no runtime row ops (issue #7): a clear error, not a wrong graph
-        CHECK_THROWS_WITH_AS(to_graph(g, act::softmax), doctest::Contains("ops::RowMax/ops::RowSum"), symact::error);
-    }
+    CHECK(to_graph(g, act::softmax) == symact::codegen::parse(g, "softmax(x)"));
+    CHECK(to_graph(g, act::log_softmax) == symact::codegen::parse(g, "log_softmax(x)"));
+    CHECK(to_graph(g, act::softmax) == symact::codegen::parse(g, "exp(x - rowmax(x)) / rowsum(exp(x - rowmax(x)))"));
+    CHECK(to_graph(g, rowsum(x * x) + rowmax(x)) == symact::codegen::parse(g, "rowsum(x^2) + rowmax(x)"));
+    CHECK_FALSE(to_graph(g, act::softmax) == symact::codegen::parse(g, "log_softmax(x)"));
+    // the string name goes to the core's definition, with catalog options or without
+    CHECK(symact::codegen::parse(g, "softmax(x)", catalog_parse_options()) == to_graph(g, act::softmax));
 }

@@ -195,9 +195,8 @@ struct call : node_base, detail::slots<std::index_sequence_for<Args...>, Args...
 
 // ---- row reductions (row.hpp) -----------------------------------------------------------
 // Over the last axis of a (rows, cols) array, broadcast back to every element of the row:
-// rowmax(u), rowsum(u), and for reverse mode the arg-max mask of u (1 at the first index
-// where u is its row's max, 0 elsewhere).
-enum class red : std::uint8_t { max, sum, argmax };
+// rowmax(u), rowsum(u).
+enum class red : std::uint8_t { max, sum };
 
 template <red R, class A>
 struct row : node_base, slot<A, 0> {

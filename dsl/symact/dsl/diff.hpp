@@ -15,7 +15,7 @@ template <class W> inline constexpr bool depends<var_t, W> = std::is_same_v<W, v
 template <fixed_string N, class W> inline constexpr bool depends<par<N>, W> = std::is_same_v<W, par<N>>;
 template <class A, class B, class W> inline constexpr bool depends<add<A, B>, W> = depends<A, W> || depends<B, W>;
 template <class A, class B, class W> inline constexpr bool depends<mul<A, B>, W> = depends<A, W> || depends<B, W>;
-template <red R, class A, class W> inline constexpr bool depends<row<R, A>, W> = R != red::argmax && depends<A, W>;
+template <red R, class A, class W> inline constexpr bool depends<row<R, A>, W> = depends<A, W>;
 template <class Op, class... A, class W>
 inline constexpr bool depends<call<Op, A...>, W> =
     !requires { Op::comparison; } && (false || ... || depends<A, W>);

@@ -35,11 +35,9 @@ struct machine {
     math::exp_reduced<V> r[N];
     const S* pv;  // parameter values
     const S* nv;  // stored numbers
-    // row kernels only: dy of this element, its column, the row's reductions (by step)
+    // row kernels only: dy of this element, the row's reductions (by step)
     V dyv;
-    std::size_t col;
     const S* rv;
-    const std::size_t* ridx;
 
     template <std::size_t I> static constexpr bool live() {
         if constexpr (std::is_void_v<Pass>) return P.steps[I].live;
@@ -96,7 +94,6 @@ struct machine {
             if constexpr (s.mask) m[I] = math::K<V>(rv[I]) != S(0);
             else v[I] = math::K<V>(rv[I]);
         }
-        else if constexpr (s.k == sk::argmax) m[I] = col == ridx[a0];
         else if constexpr (s.k == sk::cst)
             v[I] = math::K<V>(static_cast<S>(static_cast<long double>(s.c.num) / s.c.den));
         else if constexpr (s.k == sk::num) v[I] = math::K<V>(nv[s.idx]);

@@ -28,7 +28,7 @@ enum class sk : std::uint8_t {
     exp_red, exp, expm1,      // exp and expm1 of one argument share a range reduction
     sig_t, sig_q, sigmoid, softplus,          // sigmoid/softplus family
     tanh_t, tanh, sech2, tanh_sp, sech2_sp,   // tanh/sech2 family, and fused with softplus
-    dy, rmax, rsum, argmax    // row kernels (row.hpp): the adjoint dy, reductions, arg-max mask
+    dy, rmax, rsum            // row kernels (row.hpp): the adjoint dy, reductions
 };
 
 struct step {
@@ -210,14 +210,8 @@ template <class E> constexpr int collect(const E& e, builder& b) {
         s.k = sk::dy;
     } else if constexpr (E::k == kind::row) {
         s.n = 1;
-        if constexpr (E::r == red::argmax) {  // reads the index found by rowmax(u)'s reduction
-            s.k = sk::argmax;
-            s.mask = true;
-            s.a[0] = collect(row<red::max, decltype(e.arg())>(e.arg()), b);
-        } else {
-            s.k = E::r == red::max ? sk::rmax : sk::rsum;
-            s.a[0] = collect(e.arg(), b);
-        }
+        s.k = E::r == red::max ? sk::rmax : sk::rsum;
+        s.a[0] = collect(e.arg(), b);
     } else {
         using Op = typename E::op;
         constexpr int n = Op::arity;

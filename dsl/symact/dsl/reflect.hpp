@@ -40,14 +40,12 @@ codegen::Expr reflect(codegen::Graph& g, const E& e, codegen::Expr xv, ParamOf&&
     } else if constexpr (E::k == kind::par) return param_of(E::name);
     else if constexpr (E::k == kind::row) {
         using O = std::conditional_t<E::r == red::sum, ops::RowSum, ops::RowMax>;
-        if constexpr (E::r != red::argmax && detail::runtime_op<O>) {
+        if constexpr (detail::runtime_op<O>) {
             Expr a[] = {reflect(g, e.arg(), xv, param_of)};
             return g.apply(codegen::op_of<O>, std::span<const Expr>(a, 1));
         } else {
-            throw error(E::r == red::argmax ? "symact::dsl::reflect: the arg-max mask of a vector-Jacobian product "
-                                              "has no runtime op"
-                                            : "symact::dsl::reflect: rowmax/rowsum need the runtime ops "
-                                              "ops::RowMax/ops::RowSum (issue #7), not in this build");
+            throw error("symact::dsl::reflect: rowmax/rowsum need the runtime ops ops::RowMax/ops::RowSum, "
+                        "not in this build");
         }
     } else if constexpr (E::k == kind::dy) {
         throw error("symact::dsl::reflect: dy (the adjoint of a row kernel's backward pass) has no runtime form");

@@ -5,8 +5,10 @@
 //   reverse mode over the expression: + and * by the sum and product rules, every registry
 //   op by its own deriv(...) from ops.hpp (with the adjoint in place of du), and
 //     rowsum(u): u's adjoint is rowsum(a) on every element of the row,
-//     rowmax(u): u's adjoint is rowsum(a) at the row's arg-max, 0 elsewhere (the first index
-//                on ties, like the index torch.max(dim) returns).
+//     rowmax(u): u's adjoint is rowsum(a) split evenly among the row's maxima:
+//                rowsum(a) * m / rowsum(m) with m = where(u >= rowmax(u), 1, 0), the form the
+//                runtime VJP (codegen/vjp.cpp) uses, so both paths tie like torch.amax and
+//                like max(a, b)'s half-half tie (docs/CONVENTIONS.md). A NaN row gives NaN.
 // Nothing is written per activation. A shared subexpression is visited once per path to it;
 // the plan's CSE (plan.hpp) merges what the paths have in common.
 #pragma once
@@ -39,9 +41,11 @@ template <class E, class A> constexpr auto vjp(const E& e, const A& a) {
     else if constexpr (E::k == kind::mul)
         return mk_add(vjp(e.lhs(), mk_mul(a, e.rhs())), vjp(e.rhs(), mk_mul(e.lhs(), a)));
     else if constexpr (E::k == kind::row) {
-        using U = decltype(e.arg());
         if constexpr (E::r == red::sum) return vjp(e.arg(), mk_row<red::sum>(a));
-        else return vjp(e.arg(), mk_call<ops::Where>(row<red::argmax, U>(e.arg()), mk_row<red::sum>(a), zero_t{}));
+        else {
+            const auto at_max = mk_call<ops::Where>(mk_call<ops::Ge>(e.arg(), e), cst_t<1>{}, zero_t{});
+            return vjp(e.arg(), mk_row<red::sum>(a) * at_max / mk_row<red::sum>(at_max));
+        }
     } else {  // a registry op: its rule with a in place of the argument's du, the others 0
         using Op = typename E::op;
         return [&]<std::size_t... I>(std::index_sequence<I...>) {

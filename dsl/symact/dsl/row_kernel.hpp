@@ -8,8 +8,7 @@
 // argument reads is known, so pass p computes the reductions whose arguments need p earlier
 // passes (softmax forward: rowmax, then rowsum, then the map). Every pass is a loop over the
 // row with the reduction arguments evaluated into a block buffer and summed (or maxed) in 16
-// lanes: call-free and vectorized. rowmax propagates NaN; its arg-max (for backward) is the
-// first index of the max (or of the first NaN). Rows are independent: split them across
+// lanes: call-free and vectorized. rowmax propagates NaN. Rows are independent: split them across
 // threads as you like (a kernel object is immutable).
 #pragma once
 #include <algorithm>
@@ -72,7 +71,7 @@ template <class Plan> struct row_schedule {
         for (std::size_t i = 0; i < N; ++i) {
             const step& s = P.steps[i];
             bool v = is_red(s) || is_leaf(s);
-            if (!v && s.n > 0 && s.k != sk::var && s.k != sk::dy && s.k != sk::argmax) {
+            if (!v && s.n > 0 && s.k != sk::var && s.k != sk::dy) {
                 v = true;
                 for (int j = 0; j < s.n; ++j) v = v && u[static_cast<std::size_t>(s.a[j])];
             }
@@ -88,7 +87,7 @@ template <class Plan> struct row_schedule {
     static constexpr void close(std::array<bool, N>& l, bool stop_at_loads) {
         for (std::size_t i = N; i-- > 0;) {
             const step& s = P.steps[i];
-            if (!l[i] || is_red(s) || s.k == sk::argmax || (stop_at_loads && loads(i))) continue;
+            if (!l[i] || is_red(s) || (stop_at_loads && loads(i))) continue;
             for (int j = 0; j < s.n; ++j) l[static_cast<std::size_t>(s.a[j])] = true;
         }
     }
@@ -135,15 +134,13 @@ template <class Plan> struct row_schedule {
 };
 
 // The row-uniform values pass Pass loads, into rv (scalar code, once per row).
-template <class Plan, int Pass, class S> SYMACT_DSL_INLINE void row_prelude(S* rv, const std::size_t* ridx, const S* nv) {
+template <class Plan, int Pass, class S> SYMACT_DSL_INLINE void row_prelude(S* rv, const S* nv) {
     using Pre = typename row_schedule<Plan>::template prelude<Pass>;
     if constexpr (Pre::any) {
         machine<Plan, S, Pre> mc;
         mc.pv = nullptr;
         mc.nv = nv;
         mc.rv = rv;
-        mc.ridx = ridx;
-        mc.col = 0;
         mc.dyv = S(0);
         mc(S(0));
         [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -169,11 +166,11 @@ template <class Plan> constexpr sk red_arg_kind(int r) {
     return Plan::value.steps[static_cast<std::size_t>(Plan::value.steps[static_cast<std::size_t>(r)].a[0])].k;
 }
 
-// One reduction pass over a row: the reductions of pass Pass into rv (values) and ridx
-// (arg-max indices), by step.
+// One reduction pass over a row: the reductions of pass Pass into rv (values),
+// by step.
 template <class Plan, int Pass, class S>
 SYMACT_DSL_FLATTEN void row_pass(const S* __restrict x, const S* __restrict dy, std::size_t cols,
-                                 S* __restrict rv, std::size_t* __restrict ridx, const S* __restrict nv) {
+                                 S* __restrict rv, const S* __restrict nv) {
     using Sch = row_schedule<Plan>;
     static constexpr auto R = Sch::template reductions<Pass>();
     constexpr std::size_t NR = R.size(), L = row_lanes, B = row_block;
@@ -181,16 +178,13 @@ SYMACT_DSL_FLATTEN void row_pass(const S* __restrict x, const S* __restrict dy, 
     constexpr auto arg_kind = [](int r) { return red_arg_kind<Plan>(r); };
     constexpr auto direct = [](int r) { return red_arg_kind<Plan>(r) == sk::var || red_arg_kind<Plan>(r) == sk::dy; };
     // sums in 16 double lanes: a float row of thousands sums to ~1e-16 relative, not ~1e-6.
-    // max: per block in 16 lanes (NaN wins), then, only when the block beats the row's max so
-    // far, a scan of the block for the first index of its max (ties: the first index)
+    // max: per block (NaN wins); ties need no index (rowmax's adjoint splits them evenly)
     constexpr double ninf = -std::numeric_limits<double>::infinity();
     double acc[NR][L];
     double best[NR];
-    std::size_t at[NR];
     for (std::size_t r = 0; r < NR; ++r) {
         for (std::size_t l = 0; l < L; ++l) acc[r][l] = 0.0;
         best[r] = ninf;
-        at[r] = 0;
     }
     for (std::size_t b0 = 0; b0 < cols; b0 += B) {
         const std::size_t m = std::min(B, cols - b0);
@@ -200,8 +194,6 @@ SYMACT_DSL_FLATTEN void row_pass(const S* __restrict x, const S* __restrict dy, 
             mc.pv = nullptr;
             mc.nv = nv;
             mc.rv = rv;
-            mc.ridx = ridx;
-            mc.col = b0 + i;
             if constexpr (reads_dy<Plan, typename Sch::template pass<Pass>>()) mc.dyv = dy[b0 + i];
             mc(x[b0 + i]);
             [&]<std::size_t... J>(std::index_sequence<J...>) {
@@ -241,12 +233,7 @@ SYMACT_DSL_FLATTEN void row_pass(const S* __restrict x, const S* __restrict dy, 
                      const bool bnan = kn > inf_bits, rnan = best[J] != best[J];
                      const S bm = bnan ? std::numeric_limits<S>::quiet_NaN()
                                        : std::bit_cast<S>(km ^ ((km >> W) & static_cast<I>(abs_mask)));
-                     if (!rnan && (bm > best[J] || bnan)) {
-                         std::size_t j = 0;
-                         while (j < m && !(bnan ? t[j] != t[j] : t[j] == bm)) ++j;
-                         best[J] = bm;
-                         at[J] = b0 + j;
-                     }
+                     if (!rnan && (bm > best[J] || bnan)) best[J] = bm;
                  }
              }()),
              ...);
@@ -258,9 +245,8 @@ SYMACT_DSL_FLATTEN void row_pass(const S* __restrict x, const S* __restrict dy, 
             double s = 0;  // lanes in order: deterministic
             for (std::size_t l = 0; l < L; ++l) s += acc[r][l];
             rv[k] = static_cast<S>(s);
-        } else {  // a row of -inf (or empty): the max is -inf, at index 0
+        } else {  // a row of -inf (or empty): the max is -inf
             rv[k] = static_cast<S>(best[r]);
-            ridx[k] = at[r];
         }
     }
 }
@@ -269,7 +255,7 @@ SYMACT_DSL_FLATTEN void row_pass(const S* __restrict x, const S* __restrict dy, 
 template <class Plan, class S, std::size_t NRoot>
 SYMACT_DSL_FLATTEN void row_map(const S* __restrict x, const S* __restrict dy, std::size_t cols,
                                 S* __restrict out0, S* __restrict out1, const S* __restrict rv,
-                                const std::size_t* __restrict ridx, const S* __restrict nv) {
+                                const S* __restrict nv) {
     using Sch = row_schedule<Plan>;
     using Mach = machine<Plan, S, typename Sch::template pass<Sch::last>>;
     for (std::size_t i = 0; i < cols; ++i) {
@@ -277,8 +263,6 @@ SYMACT_DSL_FLATTEN void row_map(const S* __restrict x, const S* __restrict dy, s
         mc.pv = nullptr;
         mc.nv = nv;
         mc.rv = rv;
-        mc.ridx = ridx;
-        mc.col = i;
         if constexpr (reads_dy<Plan, typename Sch::template pass<Sch::last>>()) mc.dyv = dy[i];
         mc(x[i]);
         out0[i] = mc.template root<0>();
@@ -292,20 +276,19 @@ void row_run(std::size_t rows, std::size_t cols, const S* x, const S* dy, S* out
     constexpr std::size_t N = Plan::value.size;
     for (std::size_t r = 0; r < rows; ++r) {
         S rv[N + 1] = {};
-        std::size_t ridx[N + 1] = {};
         const std::size_t off = r * cols;
         const S* xr = x + off;
         const S* dr = dy ? dy + off : nullptr;
         [&]<int... P>(std::integer_sequence<int, P...>) {
             ([&] {
                 if constexpr (Sch::count(P) > 0) {
-                    row_prelude<Plan, P, S>(rv, ridx, nv);
-                    row_pass<Plan, P, S>(xr, dr, cols, rv, ridx, nv);
+                    row_prelude<Plan, P, S>(rv, nv);
+                    row_pass<Plan, P, S>(xr, dr, cols, rv, nv);
                 }
             }(), ...);
         }(std::make_integer_sequence<int, Sch::last>{});
-        row_prelude<Plan, Sch::last, S>(rv, ridx, nv);
-        row_map<Plan, S, NRoot>(xr, dr, cols, out0 + off, out1 ? out1 + off : nullptr, rv, ridx, nv);
+        row_prelude<Plan, Sch::last, S>(rv, nv);
+        row_map<Plan, S, NRoot>(xr, dr, cols, out0 + off, out1 ? out1 + off : nullptr, rv, nv);
     }
 }
 
