@@ -1,6 +1,5 @@
-// compile(): the in-process cache (expression text or canonical form + options -> kernel,
-// each key compiled once even under concurrent requests), the disk cache (object files),
-// and the cold path: parse, differentiate, lower, O2, codegen, load.
+// compile(): the in-process cache (cache.hpp, shared with compile_rows), the disk cache
+// (object files), and the cold path: parse, differentiate, lower, O2, codegen, load.
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -15,32 +14,21 @@
 #include <llvm/IR/LLVMContext.h>
 
 #include "build_id.hpp"
+#include "cache.hpp"
 #include "disk_cache.hpp"
 #include "emit.hpp"
 #include "kernel_impl.hpp"
 #include "symact/codegen/print.hpp"
 #include "symact/error.hpp"
+#include "symact/jit/rows.hpp"
 
 namespace symact::jit {
 
-namespace {
+namespace detail {
 
-struct Counters {
-    std::atomic<std::size_t> compiles{0}, disk_hits{0}, memory_hits{0}, disk_writes{0}, disk_rejects{0};
-};
 Counters& counters() {
     static Counters c;
     return c;
-}
-
-struct MemoryCache {
-    std::mutex mu;
-    std::unordered_map<std::string, Kernel> by_text;
-    std::unordered_map<std::string, std::shared_future<Kernel>> by_canonical;
-};
-MemoryCache& memory() {
-    static MemoryCache* m = new MemoryCache();  // leaked: see Engine::get()
-    return *m;
 }
 
 unsigned resolve_width(const Options& o) {
@@ -57,22 +45,30 @@ std::string options_key(const Options& o, unsigned width) {
                        o.keep_ir ? 1 : 0);
 }
 
+// Everything the object code depends on; stored whole in each disk entry.
+std::string disk_key(const std::string& canonical, const Options& o, unsigned width, std::string_view kind) {
+    const auto& h = Engine::get().host();
+    return fmt::format("symact {} build {} abi {}\nllvm {}\ntriple {}\ncpu {}\nfeatures {}\n"
+                       "dtype {}\nwidth {}\nopt {}\n{}expr {}\n",
+                       SYMACT_JIT_VERSION, SYMACT_JIT_BUILD_ID, abi_version,
+                       LLVM_VERSION_STRING, h.triple, h.cpu, h.key_features,
+                       o.dtype == DType::f32 ? "f32" : "f64", width, o.opt_level,
+                       kind.empty() ? std::string() : fmt::format("kind {}\n", kind), canonical);
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::counters;
+using detail::disk_key;
+
 bool env_off(const char* name) {
     const char* v = std::getenv(name);
     if (!v) return false;
     std::string s(v);
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s == "off" || s == "0" || s == "false" || s == "no" || s == "disabled";
-}
-
-// Everything the object code depends on; stored whole in each disk entry.
-std::string disk_key(const std::string& canonical, const Options& o, unsigned width) {
-    const auto& h = detail::Engine::get().host();
-    return fmt::format("symact {} build {} abi {}\nllvm {}\ntriple {}\ncpu {}\nfeatures {}\n"
-                       "dtype {}\nwidth {}\nopt {}\nexpr {}\n",
-                       SYMACT_JIT_VERSION, SYMACT_JIT_BUILD_ID, detail::abi_version,
-                       LLVM_VERSION_STRING, h.triple, h.cpu, h.key_features,
-                       o.dtype == DType::f32 ? "f32" : "f64", width, o.opt_level, canonical);
 }
 
 using Clock = std::chrono::steady_clock;
@@ -185,64 +181,19 @@ std::shared_ptr<detail::KernelImpl> build(std::unique_ptr<codegen::Function> fn,
 }  // namespace
 
 Kernel compile(std::string_view expr, const Options& o) {
-    const unsigned width = resolve_width(o);
-    const std::string okey = options_key(o, width);
-    auto& mc = memory();
-    std::string tkey;
-    if (o.memory_cache) {
-        tkey.reserve(expr.size() + okey.size() + 1);
-        tkey.append(expr).append(1, '\0').append(okey);
-        std::lock_guard lk(mc.mu);
-        if (auto it = mc.by_text.find(tkey); it != mc.by_text.end()) {
-            ++counters().memory_hits;
-            return it->second;
-        }
-    }
-
-    const auto t_parse = Clock::now();
-    auto fn = std::make_unique<codegen::Function>(expr);  // throws symact::error
-    fn->require_elementwise("jit::compile");
-    std::string canonical = codegen::to_string(fn->f());
-    Kernel kernel;
-    if (!o.memory_cache) {
-        kernel.impl_ = build(std::move(fn), std::move(canonical), o, width, t_parse);
-        return kernel;
-    }
-
-    // One compile per canonical key: the first request builds, the others wait for it.
-    std::string ckey = canonical + '\0' + okey;
-    std::promise<Kernel> promise;
-    std::shared_future<Kernel> future;
-    bool builder = false;
-    {
-        std::lock_guard lk(mc.mu);
-        if (auto it = mc.by_canonical.find(ckey); it != mc.by_canonical.end()) {
-            future = it->second;
-        } else {
-            future = promise.get_future().share();
-            mc.by_canonical.emplace(ckey, future);
-            builder = true;
-        }
-    }
-    if (!builder) {
-        kernel = future.get();  // rethrows the builder's error
-        ++counters().memory_hits;
-    } else {
-        try {
-            kernel.impl_ = build(std::move(fn), std::move(canonical), o, width, t_parse);
-        } catch (...) {
-            {
-                std::lock_guard lk(mc.mu);
-                mc.by_canonical.erase(ckey);  // a later request tries again
-            }
-            promise.set_exception(std::current_exception());
-            throw;
-        }
-        promise.set_value(kernel);
-    }
-    std::lock_guard lk(mc.mu);
-    mc.by_text.emplace(std::move(tkey), kernel);
-    return kernel;
+    const unsigned width = detail::resolve_width(o);
+    return detail::cached<Kernel>(expr, o.memory_cache, detail::options_key(o, width), [&] {
+        const auto t_parse = Clock::now();
+        auto fn = std::make_unique<codegen::Function>(expr);  // throws symact::error
+        fn->require_elementwise("jit::compile");
+        std::string canonical = codegen::to_string(fn->f());
+        auto build_it = [&o, width, t_parse, canonical, fn = std::move(fn)]() mutable {
+            Kernel kernel;
+            kernel.impl_ = build(std::move(fn), canonical, o, width, t_parse);
+            return kernel;
+        };
+        return std::pair{std::move(canonical), std::move(build_it)};
+    });
 }
 
 Stats stats() {
@@ -251,15 +202,8 @@ Stats stats() {
 }
 
 void clear_memory_cache() {
-    auto& mc = memory();
-    std::unordered_map<std::string, Kernel> t;
-    std::unordered_map<std::string, std::shared_future<Kernel>> c;
-    {
-        std::lock_guard lk(mc.mu);
-        t.swap(mc.by_text);
-        c.swap(mc.by_canonical);
-    }
-    // The handles go here, outside the lock (a last handle unloads code).
+    detail::memory_cache<Kernel>().clear();
+    detail::memory_cache<RowKernel>().clear();
 }
 
 std::filesystem::path cache_directory(const Options& o) {

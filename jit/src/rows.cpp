@@ -16,6 +16,8 @@
 #include <llvm/IR/Module.h>
 
 #include "abi.hpp"
+#include "cache.hpp"
+#include "disk_cache.hpp"
 #include "engine.hpp"
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/function.hpp"
@@ -34,6 +36,7 @@ struct RowKernelImpl {
     DType dtype = DType::f32;
     unsigned width = 0;
     int passes[3] = {0, 0, 0};
+    Origin origin = Origin::compiled;
     Loaded code;
 
     RowKernelImpl() = default;
@@ -94,7 +97,7 @@ public:
         : m_(m), fn_(fn), W(width), h_(h) {}
 
     // One kernel: the passes of `roots` (f and/or dx), outputs in the order y, dx.
-    int emit(const char* name, std::vector<Expr> roots, bool has_y, bool has_dx) {
+    void emit(const char* name, std::vector<Expr> roots, bool has_y, bool has_dx) {
         auto& ctx = m_.getContext();
         llvm::IRBuilder<> b(ctx);
         b_ = &b;
@@ -148,7 +151,6 @@ public:
 
         b.SetInsertPoint(exit);
         b.CreateRetVoid();
-        return static_cast<int>(stages.size()) + 1;
     }
 
 private:
@@ -327,16 +329,71 @@ private:
     Leaves<S> leaves_;
 };
 
+constexpr int F = static_cast<int>(detail::Mode::forward), B = static_cast<int>(detail::Mode::backward),
+              FB = static_cast<int>(detail::Mode::fused);
+
 template <class S>
 void emit_rows(llvm::Module& m, detail::RowKernelImpl& k, const detail::HostInfo& h) {
     codegen::Function& fn = *k.fn;
     Expr f = fn.f(), dx = fn.vjp("x");
-    using detail::Mode;
-    const int F = static_cast<int>(Mode::forward), B = static_cast<int>(Mode::backward),
-              FB = static_cast<int>(Mode::fused);
-    k.passes[F] = RowEmitter<S>(m, fn, k.width, h).emit(detail::symbol_names[F], {f}, true, false);
-    k.passes[B] = RowEmitter<S>(m, fn, k.width, h).emit(detail::symbol_names[B], {dx}, false, true);
-    k.passes[FB] = RowEmitter<S>(m, fn, k.width, h).emit(detail::symbol_names[FB], {f, dx}, true, true);
+    RowEmitter<S>(m, fn, k.width, h).emit(detail::symbol_names[F], {f}, true, false);
+    RowEmitter<S>(m, fn, k.width, h).emit(detail::symbol_names[B], {dx}, false, true);
+    RowEmitter<S>(m, fn, k.width, h).emit(detail::symbol_names[FB], {f, dx}, true, true);
+}
+
+// The passes each kernel makes over a row (the emitter's: one per reduction depth, then the
+// map), known without emitting, for kernels loaded from the disk cache too.
+void count_passes(detail::RowKernelImpl& k) {
+    Expr f = k.fn->f(), dx = k.fn->vjp("x");
+    const Expr both[] = {f, dx};
+    k.passes[F] = static_cast<int>(reduction_stages(std::span(&f, 1)).size()) + 1;
+    k.passes[B] = static_cast<int>(reduction_stages(std::span(&dx, 1)).size()) + 1;
+    k.passes[FB] = static_cast<int>(reduction_stages(both).size()) + 1;
+}
+
+// The cold path: the disk cache (one object, key marked "rows"), else emit, compile, store.
+std::shared_ptr<detail::RowKernelImpl> build_rows(std::unique_ptr<codegen::Function> fn, std::string canonical,
+                                                  const Options& o, unsigned w) {
+    auto& engine = detail::Engine::get();
+    auto k = std::make_shared<detail::RowKernelImpl>();
+    k->fn = std::move(fn);
+    k->params = k->fn->params();
+    k->canonical = std::move(canonical);
+    k->vjp = codegen::to_string(k->fn->vjp("x"));
+    k->dtype = o.dtype;
+    k->width = w;
+    count_passes(*k);
+
+    std::filesystem::path file;
+    std::string key;
+    if (auto dir = cache_directory(o); !dir.empty() && !o.keep_ir) {
+        key = detail::disk_key(k->canonical, o, w, "rows");
+        file = detail::entry_path(dir, key);
+        std::vector<std::string> objs;
+        switch (detail::read_entry(file, key, objs)) {
+        case detail::DiskRead::hit: {
+            std::vector<std::unique_ptr<llvm::MemoryBuffer>> bufs;
+            for (const auto& obj : objs) bufs.push_back(llvm::MemoryBuffer::getMemBufferCopy(obj, "symact_rows"));
+            k->code = engine.load(std::move(bufs));
+            k->origin = Origin::disk;
+            ++detail::counters().disk_hits;
+            return k;
+        }
+        case detail::DiskRead::rejected: ++detail::counters().disk_rejects; break;
+        case detail::DiskRead::missing: break;
+        }
+    }
+
+    llvm::LLVMContext ctx;
+    auto m = std::make_unique<llvm::Module>("symact_rows", ctx);
+    if (o.dtype == DType::f64) emit_rows<double>(*m, *k, engine.host());
+    else emit_rows<float>(*m, *k, engine.host());
+    std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
+    objects.push_back(engine.compile(*m, o.opt_level, nullptr, nullptr));
+    ++detail::counters().compiles;
+    if (!file.empty() && detail::write_entry(file, key, {objects[0]->getBuffer()})) ++detail::counters().disk_writes;
+    k->code = engine.load(std::move(objects));
+    return k;
 }
 
 template <class T> constexpr DType dtype_of = sizeof(T) == 4 ? DType::f32 : DType::f64;
@@ -381,28 +438,17 @@ void run(const detail::RowKernelImpl* k, detail::Mode mode, const char* what, st
 }  // namespace
 
 RowKernel compile_rows(std::string_view expr, const Options& o) {
-    if (o.opt_level > 3) throw error(fmt::format("jit: opt_level {} (0..3)", o.opt_level));
-    unsigned w = o.vector_width ? o.vector_width : default_vector_width(o.dtype);
-    if (w > 64 || (w & (w - 1)) != 0)
-        throw error(fmt::format("jit: vector_width {} is not a power of two in 1..64", w));
-    auto& engine = detail::Engine::get();
-    auto k = std::make_shared<detail::RowKernelImpl>();
-    k->fn = std::make_unique<codegen::Function>(expr);  // throws symact::error with a caret
-    k->params = k->fn->params();
-    k->canonical = codegen::to_string(k->fn->f());
-    k->vjp = codegen::to_string(k->fn->vjp("x"));
-    k->dtype = o.dtype;
-    k->width = w;
-    llvm::LLVMContext ctx;
-    auto m = std::make_unique<llvm::Module>("symact_rows", ctx);
-    if (o.dtype == DType::f64) emit_rows<double>(*m, *k, engine.host());
-    else emit_rows<float>(*m, *k, engine.host());
-    std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
-    objects.push_back(engine.compile(*m, o.opt_level, nullptr, nullptr));
-    k->code = engine.load(std::move(objects));
-    RowKernel r;
-    r.impl_ = std::move(k);
-    return r;
+    const unsigned w = detail::resolve_width(o);
+    return detail::cached<RowKernel>(expr, o.memory_cache, detail::options_key(o, w) + "|rows", [&] {
+        auto fn = std::make_unique<codegen::Function>(expr);  // throws symact::error with a caret
+        std::string canonical = codegen::to_string(fn->f());
+        auto build_it = [&o, w, canonical, fn = std::move(fn)]() mutable {
+            RowKernel r;
+            r.impl_ = build_rows(std::move(fn), canonical, o, w);
+            return r;
+        };
+        return std::pair{std::move(canonical), std::move(build_it)};
+    });
 }
 
 #define SYMACT_ROWS_ENTRIES(T)                                                                          \
@@ -437,6 +483,7 @@ int RowKernel::passes(int mode) const {
     return get(impl_).passes[mode];
 }
 DType RowKernel::dtype() const { return get(impl_).dtype; }
+Origin RowKernel::origin() const { return get(impl_).origin; }
 unsigned RowKernel::vector_width() const { return get(impl_).width; }
 
 }  // namespace symact::jit

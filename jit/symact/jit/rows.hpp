@@ -50,6 +50,9 @@ public:
     int passes(int mode) const;
     DType dtype() const;
     unsigned vector_width() const;
+    Origin origin() const;  // compiled or loaded from the disk cache
+    // The same compiled kernel (the memory cache hands out one per key).
+    bool same_as(const RowKernel& o) const { return impl_ == o.impl_; }
 
     explicit operator bool() const { return impl_ != nullptr; }
 
@@ -59,7 +62,9 @@ private:
 };
 
 // Parses, takes the VJP, and compiles the three row kernels of `expr` (a row function or
-// an elementwise one). Options as for compile(); the caches are not used (each call compiles).
+// an elementwise one). Options and caches as for compile(): the memory cache builds each
+// (text or canonical form, options) once, also under concurrent calls; the disk cache keeps
+// the object (its key is the elementwise one plus "kind rows"); jit::stats() counts both.
 RowKernel compile_rows(std::string_view expr, const Options& opts = {});
 
 }  // namespace symact::jit
