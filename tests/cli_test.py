@@ -91,7 +91,7 @@ check('eval jit f32 (a full vector and a tail)', rc == 0 and json.loads(out)['f'
 # row functions: --at is one row, --rows=R splits it; f and dx = J^T dy for each element
 want_sm = [0.0, 0.0, 0.0, 0.001, 0.002, 0.004, 0.012, 0.031, 0.086, 0.233, 0.632]
 rows_out = {}
-for engine in ('jit', 'ref'):
+for engine in ('jit', 'ref', 'aot'):
     for dtype in ('f64', 'f32'):
         rc, out, err = run('eval', '--engine=' + engine, '--dtype=' + dtype, '--at=' + ','.join(str(i) for i in range(-5, 6)),
                            '--json', '--', 'softmax')
@@ -105,13 +105,28 @@ for engine in ('jit', 'ref'):
                        '--json', '--', 'log_softmax')
     check('log_softmax rows (%s)' % engine, rc == 0, err)
     rows_out[engine] = json.loads(out) if rc == 0 else None
-if rows_out['jit'] and rows_out['ref']:
-    j, r = rows_out['jit'], rows_out['ref']
+if rows_out['jit'] and rows_out['ref'] and rows_out['aot']:
+    j, r, d = rows_out['jit'], rows_out['ref'], rows_out['aot']
     check('log_softmax jit = ref', all(abs(a - b) < 1e-12 for a, b in zip(j['f'] + j['df_dx'], r['f'] + r['df_dx'])),
           repr(rows_out))
+    check('log_softmax aot (DSL row kernels) = ref', d['rows'] == 2 and d['cols'] == 3 and
+          all(abs(a - b) < 1e-12 for a, b in zip(d['f'] + d['df_dx'], r['f'] + r['df_dx'])), repr(rows_out))
     # row 0: dx = dy - softmax(x)*sum(dy); row 1: x = 1000 takes everything, -1000 gets nothing
     check('log_softmax dx', abs(r['df_dx'][0] - (1 - 0.09003057317038046)) < 1e-12 and r['df_dx'][4] == 1.0 and
           r['f'][3] == 0 and r['f'][4] == -2000, repr(r))
+# aot row entries (the DSL's row kernels) on ties agree with ref; errors
+rc, out, err = run('eval', '--engine=aot', '--dtype=f32', '--at=2,2,0,1', '--rows=2', '--dy=1,0,1,1', '--json', '--',
+                   'softmax')
+rc2, out2, err2 = run('eval', '--engine=ref', '--dtype=f32', '--at=2,2,0,1', '--rows=2', '--dy=1,0,1,1', '--json', '--',
+                      'softmax')
+check('softmax rows f32 (aot = ref)', rc == 0 and rc2 == 0 and
+      all(abs(a - b) < 1e-6 for a, b in zip(json.loads(out)['f'] + json.loads(out)['df_dx'],
+                                            json.loads(out2)['f'] + json.loads(out2)['df_dx'])), out + err + out2 + err2)
+rc, out, err = run('eval', '--engine=aot', '--at=1,2', '--', 'x - rowmax(x)')
+check('aot: not a row entry', rc == 2 and "'x - rowmax(x)' is not a row catalog entry (row entries: softmax, "
+      "log_softmax" in err, err)
+rc, out, err = run('eval', '--engine=aot', '--at=1,2', '--rows=2', '--', 'softmax(x/t)')
+check('aot: a row expression that is not an entry', rc == 2 and 'is not a row catalog entry' in err, err)
 rc, out, err = run('eval', '--engine=ref', '--at=1,2,3,4', '--rows=2', '--grad', '--param=t=2', '--json', '--',
                    'softmax(x/t)')
 check('row function parameter gradient (ref)', rc == 0 and 'dparam' in json.loads(out) and

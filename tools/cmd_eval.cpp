@@ -37,7 +37,8 @@ product for the given --dy) for each element.
   --engine=jit|ref|aot     jit (default): the compiled fused kernels (LLVM, vectorized);
                            ref: the reference evaluator (scalar libm, each node once);
                            aot: a catalog entry's compile-time (DSL) kernels: EXPR is its
-                           name (elu, gelu, mish, ...); parameters default to PyTorch's
+                           name (elu, gelu, mish, ...; softmax, log_softmax with --rows);
+                           parameters default to PyTorch's
   --json                   print {"f":[..], "df_dx":[..], "df_dparam":{..}, "dparam":{..}}
                            (row functions: {"rows":R, "cols":C, "f":[..], "df_dx":[..]}, flat
                            row-major, with "df_dparam" and "dparam" under --grad)
@@ -194,8 +195,28 @@ Values<T> eval_rows(codegen::Function& fn, const Request& rq, const std::string&
         v.rows = {y, dx};
         return v;
     }
+#ifdef SYMACT_HAVE_CATALOG
+    if (engine == "aot") {  // the DSL's row kernels of a row catalog entry
+        const dsl::aot_row_kernel* k = dsl::find_aot_rows(rq.text);
+        if (!k) {
+            std::vector<std::string_view> names;
+            for (const auto& e : dsl::aot_row_kernels()) names.push_back(e.name);
+            throw error(fmt::format("eval --engine=aot: '{}' is not a row catalog entry (row entries: {}; "
+                                    "other row functions run on --engine=jit or ref)",
+                                    rq.text, fmt::join(names, ", ")));
+        }
+        if (!rq.params.empty()) throw error(fmt::format("eval --engine=aot: '{}' has no parameters", rq.text));
+        const auto& fns = [&]() -> const dsl::aot_row_fns<T>& {
+            if constexpr (sizeof(T) == 4) return k->f32; else return k->f64;
+        }();
+        std::vector<T> y(xs.size()), dx(xs.size());
+        fns.fused(xs.size() / cols, cols, xs.data(), dy.data(), y.data(), dx.data());
+        v.rows = {y, dx};
+        return v;
+    }
+#endif
     if (engine != "ref")
-        throw error(fmt::format("eval --engine={}: row functions run on --engine=ref or jit", engine));
+        throw error(fmt::format("eval --engine={}: row functions run on --engine=ref, jit or aot", engine));
     std::vector<codegen::Expr> roots{fn.f(), fn.vjp("x")};
     if (rq.grad)
         for (const auto& p : fn.params()) roots.push_back(fn.vjp(p));

@@ -6,6 +6,7 @@
 #include <symact/dsl/aot.hpp>
 #include <symact/dsl/catalog.hpp>
 #include <symact/dsl/kernel.hpp>
+#include <symact/dsl/row_kernel.hpp>
 #include <symact/error.hpp>
 
 namespace symact::dsl {
@@ -58,7 +59,50 @@ const std::vector<aot_kernel>& table() {
     return t;
 }
 
+// A row entry: its row kernels, built once, behind plain function pointers.
+template <const auto& E>
+struct row_entry {
+    using K = decltype(row_kernel(E));
+    static const K& k() {
+        static const K kk = row_kernel(E);
+        return kk;
+    }
+    template <class S> static void fwd(std::size_t rows, std::size_t cols, const S* x, S* y) {
+        const std::size_t n = rows * cols;
+        k().forward(rows, cols, std::span<const S>(x, n), std::span<S>(y, n));
+    }
+    template <class S> static void bwd(std::size_t rows, std::size_t cols, const S* x, const S* dy, S* dx) {
+        const std::size_t n = rows * cols;
+        k().backward(rows, cols, std::span<const S>(x, n), std::span<const S>(dy, n), std::span<S>(dx, n));
+    }
+    template <class S>
+    static void fused(std::size_t rows, std::size_t cols, const S* x, const S* dy, S* y, S* dx) {
+        const std::size_t n = rows * cols;
+        k().forward_backward(rows, cols, std::span<const S>(x, n), std::span<const S>(dy, n), std::span<S>(y, n),
+                             std::span<S>(dx, n));
+    }
+    static aot_row_kernel make(std::string_view name) {
+        return {name, {&fwd<float>, &bwd<float>, &fused<float>}, {&fwd<double>, &bwd<double>, &fused<double>}};
+    }
+};
+
+const std::vector<aot_row_kernel>& row_table() {
+    static const std::vector<aot_row_kernel> t = {
+#define SYMACT_X(n) row_entry<act::n>::make(#n),
+        SYMACT_DSL_ROW_CATALOG(SYMACT_X)
+#undef SYMACT_X
+    };
+    return t;
+}
+
 }  // namespace
+
+std::span<const aot_row_kernel> aot_row_kernels() { return row_table(); }
+const aot_row_kernel* find_aot_rows(std::string_view name) {
+    for (const auto& k : row_table())
+        if (k.name == name) return &k;
+    return nullptr;
+}
 
 std::vector<double> aot_kernel::bind(const std::map<std::string, double, std::less<>>& values) const {
     std::vector<double> out;

@@ -41,4 +41,23 @@ std::span<const aot_kernel> aot_kernels();
 // The entry called `name`, or nullptr.
 const aot_kernel* find_aot(std::string_view name);
 
+// The row entries (softmax, log_softmax: symact::row_kernel, row_kernel.hpp) over a
+// row-major (rows, cols) array; no parameters. Lengths are rows*cols; no in-place.
+template <class S>
+struct aot_row_fns {
+    void (*forward)(std::size_t rows, std::size_t cols, const S* x, S* y);
+    void (*backward)(std::size_t rows, std::size_t cols, const S* x, const S* dy, S* dx);
+    void (*fused)(std::size_t rows, std::size_t cols, const S* x, const S* dy, S* y, S* dx);
+};
+
+struct aot_row_kernel {
+    std::string_view name;
+    aot_row_fns<float> f32;
+    aot_row_fns<double> f64;
+};
+
+// Every row entry, in catalog order, and the one called `name` (or nullptr).
+std::span<const aot_row_kernel> aot_row_kernels();
+const aot_row_kernel* find_aot_rows(std::string_view name);
+
 }  // namespace symact::dsl
