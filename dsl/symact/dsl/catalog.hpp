@@ -72,5 +72,6 @@ inline constexpr auto log_softmax = x - rowmax(x) - log(rowsum(exp(x - rowmax(x)
     X(softplus) X(softsign) X(hardsigmoid) X(hardswish) X(hardtanh) X(logsigmoid)              \
     X(tanhshrink) X(softshrink) X(hardshrink) X(squareplus) X(serf)
 
-// X(name): the row entries (not elementwise: symact::row_kernel, not the aot registry).
+// X(name): the row entries (not elementwise: symact::row_kernel; the aot registry's row
+// table, aot_row_kernels()). Their string names are the core's (codegen/row_functions.cpp).
 #define SYMACT_DSL_ROW_CATALOG(X) X(softmax) X(log_softmax)
