@@ -74,8 +74,15 @@ private:
     }
     L power() {
         L b = atom();
-        if (eat('^')) return std::pow(b, unary());
+        if (eat('^')) return real_pow(b, unary());
         return b;
+    }
+    // a^b over the reals: undefined (NaN) for a negative base and a non-integer exponent,
+    // a = -inf included (C's pow(-inf, -0.5) = +0 is a limit convention; the simplified
+    // 1/sqrt(-inf) is NaN, and both are fine: the point is outside the domain).
+    static L real_pow(L a, L b) {
+        if (a < 0 && std::isfinite(b) && b != std::trunc(b)) return NAN;
+        return std::pow(a, b);
     }
     bool cmp(L a, std::string_view op, L b) {
         if (op == "<") return a < b;
@@ -134,7 +141,7 @@ private:
             L b = expr();
             if (!eat(')')) throw 0;
             if (std::isnan(a) || std::isnan(b)) return NAN;
-            if (name == "pow") return std::pow(a, b);
+            if (name == "pow") return real_pow(a, b);
             return name == "max" ? std::fmax(a, b) : std::fmin(a, b);
         }
         if (!eat(')')) throw 0;
