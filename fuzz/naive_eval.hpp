@@ -78,10 +78,11 @@ private:
         return b;
     }
     // a^b over the reals: undefined (NaN) for a negative base and a non-integer exponent,
-    // a = -inf included (C's pow(-inf, -0.5) = +0 is a limit convention; the simplified
-    // 1/sqrt(-inf) is NaN, and both are fine: the point is outside the domain).
+    // a = -inf and a = -0 included: C's pow(-inf, -0.5) = +0 and pow(-0, -0.5) = +inf are
+    // limit conventions, while the simplified 1/sqrt(u) gives NaN and -inf there (sqrt(-0)
+    // is -0); the points are outside the domain, so neither is checked.
     static L real_pow(L a, L b) {
-        if (a < 0 && std::isfinite(b) && b != std::trunc(b)) return NAN;
+        if (std::signbit(a) && std::isfinite(b) && b != std::trunc(b)) return NAN;
         return std::pow(a, b);
     }
     bool cmp(L a, std::string_view op, L b) {
