@@ -275,7 +275,7 @@ private:
         // Work on rows [r0, r1) (per channel) or elements [e0, e1) of a single row.
         auto work = [&](std::size_t r0, std::size_t r1, std::size_t e0, std::size_t e1, double* gs,
                         double* gc /* [np][C] */) {
-            S pv[np + 1];
+            S pv[np + 1] = {};
             for (std::size_t i = 0; i < np; ++i) pv[i] = a.pv[i];
             for (std::size_t r = r0; r < r1; ++r) {
                 const std::size_t c = r % (C ? C : 1);
