@@ -328,8 +328,10 @@ struct Max {
     static constexpr auto deriv(auto a, auto b, auto da, auto db, auto) {
         return where(a > b, da, where(a < b, db, lit<1, 2> * (da + db)));
     }
+    // A tie takes b, as eval does, so max(+0, -0) is the same zero in every path (std::max
+    // would take a: the sign of an inf divided by it differed, fuzz finding).
     template <class T> static T ref(T a, T b) {
-        return std::isnan(a) || std::isnan(b) ? nan_of<T>() : std::max(a, b);
+        return std::isnan(a) || std::isnan(b) ? nan_of<T>() : a > b ? a : b;
     }
     template <class V> SYMACT_MATH_INLINE static V eval(V a, V b) {  // NaN propagates from either side
         return select(is_nan(a), a, select(a > b, a, b));
@@ -344,8 +346,8 @@ struct Min {
     static constexpr auto deriv(auto a, auto b, auto da, auto db, auto) {
         return where(a < b, da, where(a > b, db, lit<1, 2> * (da + db)));
     }
-    template <class T> static T ref(T a, T b) {
-        return std::isnan(a) || std::isnan(b) ? nan_of<T>() : std::min(a, b);
+    template <class T> static T ref(T a, T b) {  // a tie takes b, as eval does (see Max)
+        return std::isnan(a) || std::isnan(b) ? nan_of<T>() : a < b ? a : b;
     }
     template <class V> SYMACT_MATH_INLINE static V eval(V a, V b) {
         return select(is_nan(a), a, select(a < b, a, b));
