@@ -31,7 +31,23 @@ template <class Op, class T> void check_pairs() {
         }
 }
 
+template <class Op, class T> void check_values() {
+    const T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
+    const T vs[] = {T(0), -T(0), T(1), T(-1), inf, -inf, nan, -std::numeric_limits<T>::denorm_min()};
+    for (T a : vs) {
+        INFO(Op::name, "(", a, ") ", sizeof(T) == 4 ? "float" : "double");
+        CHECK(same(Op::template ref<T>(a), Op::template eval<T>(a)));
+    }
+}
+
 }  // namespace
+
+TEST_CASE("sign and abs: ref and eval agree bit for bit") {
+    check_values<symact::ops::Sign, float>();
+    check_values<symact::ops::Sign, double>();
+    check_values<symact::ops::Abs, float>();
+    check_values<symact::ops::Abs, double>();
+}
 
 TEST_CASE("max and min: ref and eval agree bit for bit (signed zeros, ties, NaN, inf)") {
     check_pairs<symact::ops::Max, float>();
