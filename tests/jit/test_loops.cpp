@@ -63,10 +63,11 @@ template <class T> struct Buf {
     }
 };
 
-template <class T> void check_lengths(const char* text, unsigned width) {
+template <class T> void check_lengths(const char* text, unsigned width, unsigned opt_level = 1) {
     jit::Options o;
     o.dtype = sizeof(T) == 4 ? jit::DType::f32 : jit::DType::f64;
     o.vector_width = width;
+    o.opt_level = opt_level;
     o.disk_cache = false;
     auto k = jit::compile(text, o);
     const std::size_t W = k.vector_width();
@@ -85,7 +86,7 @@ template <class T> void check_lengths(const char* text, unsigned width) {
     for (std::size_t n : {std::size_t(1000), 64 * W - 1, 64 * W, 64 * W + 1}) lengths.push_back(n);
     const std::size_t pad = 2 * W + 1;
     for (std::size_t n : lengths) {
-        INFO(text, " ", sizeof(T) == 4 ? "f32" : "f64", " W = ", W, " n = ", n);
+        INFO(text, " ", sizeof(T) == 4 ? "f32" : "f64", " W = ", W, " O", opt_level, " n = ", n);
         const auto x = inputs<T>(n, 0.1), dy = inputs<T>(n, 1.3);
         Buf<T> y1(n, pad), y2(n, pad), dx1(n, pad), dx2(n, pad);
         k.forward(std::span<const T>(x), y1.span(), pv);
@@ -184,6 +185,11 @@ TEST_CASE("loops: every length around the block and unroll boundaries (f32, f64,
         check_lengths<float>(e, 4);
         check_lengths<float>(e, 1);
     }
+}
+
+TEST_CASE("loops: the same at every IR pipeline level (0: no passes, 3: LLVM's O3)") {
+    for (const char* e : {"where(x > 0, x, a*x)", "x*tanh(softplus(x))", "x"})
+        for (unsigned level : {0u, 3u}) check_lengths<float>(e, 0, level);
 }
 
 TEST_CASE("loops: per-channel gradients with inner sizes around the block boundaries") {
