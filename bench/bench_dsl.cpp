@@ -17,19 +17,13 @@
 #include <symact/dsl.hpp>
 #include <symact/dsl/catalog.hpp>
 
+#include "buffers.hpp"
+
 namespace {
 using namespace symact::dsl;
 using symact::lit;
 
-struct buffers {
-    std::vector<float> x, dy, y, dx;
-    explicit buffers(std::size_t n) : x(n), dy(n), y(n), dx(n) {
-        std::mt19937 rng(42);
-        std::uniform_real_distribution<float> d(-8.0f, 8.0f);
-        for (auto& v : x) v = d(rng);
-        for (auto& v : dy) v = d(rng) / 8;
-    }
-};
+using bench::buffers;
 buffers& bufs(std::size_t n) {
     static buffers small(65536), big(16777216);
     return n == small.x.size() ? small : big;

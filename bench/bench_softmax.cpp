@@ -15,19 +15,13 @@
 #include <oneapi/dnnl/dnnl.hpp>
 #include <symact/jit/rows.hpp>
 
+#include "buffers.hpp"
+
 namespace {
 
 constexpr std::size_t cols = 1024;
 
-struct buffers {
-    std::vector<float> x, dy, y, dx;
-    explicit buffers(std::size_t n) : x(n), dy(n), y(n), dx(n) {
-        std::mt19937 rng(42);
-        std::uniform_real_distribution<float> d(-8.0f, 8.0f);
-        for (auto& v : x) v = d(rng);
-        for (auto& v : dy) v = d(rng) / 8;
-    }
-};
+using bench::buffers;
 buffers& bufs(std::size_t rows) {
     static buffers small(64 * cols), big(4096 * cols);
     return rows == 64 ? small : big;

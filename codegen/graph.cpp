@@ -267,13 +267,16 @@ Expr Graph::pow(Expr base, Expr e) {
                 n.num() % 2 == 0)
                 return pow(base.arg(0), constant(n.num() / 2));
             if (base.op() == Op::Pow) return pow(base.arg(0), mul(base.arg(1), e));
-            // (c*u)^n = c^n * u^n, unless c^n overflows or underflows: then the product
-            // form would give inf*0 where the undistributed power is finite (fuzz finding).
-            bool folds = true;
-            if (base.op() == Op::Mul)
+            // (c*u)^n = c^n * u^n, for small n only and unless c^n overflows or underflows:
+            // past that the factors of the product form overflow and underflow separately
+            // (alpha^-huge * x^huge = inf*0) where the undistributed power is finite (fuzz
+            // findings: a huge constant factor, then a parameter factor).
+            constexpr std::int64_t max_distributed = 4;
+            bool folds = base.op() == Op::Mul && n.num() >= -max_distributed && n.num() <= max_distributed;
+            if (folds)
                 for (auto id : base.arg_ids())
                     if (Expr f{this, id}; f.is_const() && !f.number().pow(n)) folds = false;
-            if (base.op() == Op::Mul && folds) {
+            if (folds) {
                 std::vector<Expr> fs;
                 for (auto id : base.arg_ids()) fs.push_back(pow({this, id}, e));
                 return mul(fs);

@@ -40,6 +40,21 @@ TEST_CASE("the simplifier folds constants exactly and collects like terms and po
     CHECK(s("2^10*x") == "1024*x");
 }
 
+TEST_CASE("a power distributes over a product only for small integer exponents") {
+    Graph g;
+    auto s = [&](std::string_view t) { return to_string(parse(g, t)); };
+    CHECK(s("(alpha*x)^4") == "alpha^4*x^4");
+    CHECK(s("(alpha*x)^-3") == "1/(x^3*alpha^3)");
+    // Fuzz findings: distributed, huge powers of the factors overflow and underflow apart
+    // (alpha^-n * x^n = inf*0 = NaN) where the undistributed power is 0.
+    CHECK(s("(alpha*x)^5") == "(x*alpha)^5");
+    CHECK(s("(11.05*x^2)^1111111111") == "(11.05*x^2)^1111111111");
+    Expr e = parse(g, "(alpha*x^3)^(-2126063346790811416)");
+    Expr roots[] = {e};
+    long double xs[] = {3.5L};
+    CHECK(evaluate<long double>(roots, xs, ParamValues{{"alpha", 0.5}})[0][0] == 0.0L);
+}
+
 TEST_CASE("op counts of derivatives (after simplification, shared nodes counted once)") {
     // These numbers are the simplifier's output size; a change here is a visible regression.
     auto count = [](const char* e) {

@@ -238,7 +238,10 @@ int run_rows(codegen::Function& fn, const Request& rq, const std::string& engine
     if (rq.json) {
         auto list = [&](const std::vector<T>& v) {
             std::string s = "[";
-            for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + num(v[i]);
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                if (i) s += ", ";
+                s += num(v[i]);
+            }
             return s + "]";
         };
         std::string out = fmt::format("{{\"rows\": {}, \"cols\": {}, \"f\": {}, \"df_dx\": {}", rq.rows,
@@ -284,7 +287,10 @@ int run(codegen::Function& fn, const Request& rq, const std::string& engine) {
     if (rq.json) {
         auto list = [&](const std::vector<T>& v) {
             std::string s = "[";
-            for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + num(v[i]);
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                if (i) s += ", ";
+                s += num(v[i]);
+            }
             return s + "]";
         };
         std::string out = "{\"f\": " + list(vals[0]);

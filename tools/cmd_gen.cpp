@@ -77,12 +77,6 @@ void write_atomically(const std::string& path, const std::string& text) {
     }
 }
 
-bool is_name(const std::string& s) {
-    if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-    for (char c : s)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-    return true;
-}
 }  // namespace
 
 int cmd_gen(std::span<char*> argv) {
@@ -125,11 +119,10 @@ int cmd_gen(std::span<char*> argv) {
 
     std::string text = a.positional()[0];
 #if SYMACT_GEN_CATALOG
+    // a bare catalog name is the entry (softplus: softplus(beta*x)/beta), as in eval and diff
     codegen::ParseOptions popts = dsl::catalog_parse_options();
-    if (is_name(text) && text != "x" && popts.extra_arity && popts.extra_arity(text) >= 0) text += "(x)";
 #else
     codegen::ParseOptions popts;
-    (void)is_name;
 #endif
     codegen::Function fn(text, popts);
     fn.require_elementwise("symact gen");

@@ -77,14 +77,6 @@ template <class S> int check_entry(const dsl::aot_kernel& k) {
     int bad = 0;
     auto cmp = [&](const char* what, std::string_view param, std::size_t i, S got, S want) {
         if (agree(got, want)) return;
-        // Known gap of symact::math, not of the DSL (the JIT gives the same): expm1 of the
-        // smallest denormal is 0, not the denormal, so celu's min(0, expm1(x)) ties at
-        // x = +-denorm_min and its derivative takes the tie's 1/2. Reported; narrow on purpose.
-        if (k.name == "celu" && std::string_view(what).ends_with("df/dx") &&
-            std::fabs(xs[i]) == std::numeric_limits<S>::denorm_min()) {
-            MESSAGE("known math gap: celu df/dx at " << xs[i] << ": kernel " << got << ", reference " << want);
-            return;
-        }
         ++bad;
         MESSAGE(k.name << (sizeof(S) == 4 ? " f32 " : " f64 ") << what << std::string(param) << " at x=" << xs[i]
                        << ": kernel " << got << ", reference " << want);

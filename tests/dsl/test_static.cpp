@@ -96,6 +96,10 @@ using elu_fused = plan_of<names_of<std::tuple<par<"alpha">>>, std::remove_cvref_
 static_assert(count(elu_fused::value, sk::exp_red) == 1);
 // identical subexpressions are one step: x appears once
 static_assert(count(mish_fused::value, sk::var) == 1);
+// plans of arithmetic and selects only get the unrolled (memory-bound) loop
+static_assert(cheap_plan<plan_t<std::remove_cvref_t<decltype(act::relu)>>>);
+static_assert(cheap_plan<plan_t<std::remove_cvref_t<decltype(act::hardswish)>, decltype(d(act::hardswish, x))>>);
+static_assert(!cheap_plan<sig_fused> && !cheap_plan<mish_fused>);
 }  // namespace
 
 TEST_CASE("the user's example compiles: mixed arithmetic with plain numbers") {

@@ -1,33 +1,19 @@
 # cmake -DCXX=... -DSRC=... -DINC=... -DOUT=... -P check_no_calls.cmake
 # Compiles SRC to assembly with -O3 -march=native and symact_math's flags (no
-# fast-math) and fails if any function contains a call instruction, or if any kern_
-# function has no packed (vectorised) ymm/zmm arithmetic.
+# fast-math) and fails if any kern_ function contains a call, or has no packed
+# (vectorised) ymm/zmm arithmetic.
+include(${CMAKE_CURRENT_LIST_DIR}/../cmake/scan_asm.cmake)
 execute_process(
   COMMAND ${CXX} -std=c++20 -O3 -march=native -fno-math-errno -fno-thread-jumps -fno-trapping-math -S -I${INC} ${SRC} -o ${OUT}
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "compiling ${SRC} failed")
 endif()
-file(STRINGS ${OUT} lines)
-set(fn "")
-set(bad "")
+scan_asm(${OUT} KERNELS "^kern_[A-Za-z0-9_]+$")
+set(bad ${scan_bad})
 set(packed 0)
-set(fns "")
-foreach(line IN LISTS lines)
-  if(line MATCHES "^(kern_[A-Za-z0-9_]+):")
-    set(fn ${CMAKE_MATCH_1})
-    list(APPEND fns ${fn})
-    set(packed_${fn} 0)
-  elseif(line MATCHES "^[ \t]+(call|jmp)[ \t]+[^.]" )
-    # jmp to a symbol (not a local .L label) is a tail call
-    list(APPEND bad "${fn}: ${line}")
-  endif()
-  if(fn AND line MATCHES "v[a-z0-9]+p[sd][ \t]+.*%[yz]mm")
-    math(EXPR packed "${packed} + 1")
-    math(EXPR packed_${fn} "${packed_${fn}} + 1")
-  endif()
-endforeach()
-foreach(f IN LISTS fns)
+foreach(f IN LISTS scan_kernels)
+  math(EXPR packed "${packed} + ${packed_${f}}")
   if(packed_${f} LESS 2)
     list(APPEND bad "${f}: only ${packed_${f}} packed ymm/zmm instructions (not vectorised?)")
   endif()
@@ -36,5 +22,8 @@ if(bad)
   list(JOIN bad "\n" msg)
   message(FATAL_ERROR "calls or scalar code in symact::math loops:\n${msg}")
 endif()
-list(LENGTH fns nfns)
+list(LENGTH scan_kernels nfns)
+if(nfns EQUAL 0)
+  message(FATAL_ERROR "no kern_ function in the assembly")
+endif()
 message(STATUS "${nfns} kernels, no calls; ${packed} packed vector instructions")

@@ -46,8 +46,16 @@ inline constexpr auto gelu_tanh =
 inline constexpr auto silu = x * dsl::sigmoid(x);
 inline constexpr auto swish = x * dsl::sigmoid(beta * x);
 inline constexpr auto mish = x * dsl::tanh(dsl::softplus(x));
-inline constexpr auto softplus = dsl::softplus(beta * x) / beta;
-inline constexpr auto softsign = x / (lit<1> + abs(x));
+// softplus(beta x)/beta, written as max(x, 0) + softplus(-|beta x|)/beta (min for beta < 0):
+// the same function and cost, but df/dbeta is -(|x| sigmoid(-|beta x|)/beta +
+// softplus(-|beta x|)/beta^2), which neither cancels for large beta x nor is inf - inf at +inf.
+inline constexpr auto softplus =
+    where(beta > lit<0>, max(x, lit<0>), min(x, lit<0>)) + dsl::softplus(-abs(beta * x)) / beta;
+// x/(1 + |x|) is inf/inf at +-inf; past |x| = 1, 1 - 1/(1 + x) (and its mirror) has the
+// limits 1 and 0 for f and f' and does not cancel (f >= 1/2 there).
+inline constexpr auto softsign =
+    where(abs(x) <= lit<1>, x / (lit<1> + abs(x)),
+          where(x > lit<0>, lit<1> - lit<1> / (lit<1> + x), lit<1> / (lit<1> - x) - lit<1>));
 inline constexpr auto hardsigmoid = where(x <= lit<-3>, lit<0>, where(x >= lit<3>, lit<1>, x / lit<6> + lit<1, 2>));
 inline constexpr auto hardswish = where(x < lit<-3>, lit<0>, where(x > lit<3>, x, x * (x + lit<3>) / lit<6>));
 inline constexpr auto hardtanh = where(x <= lit<-1>, lit<-1>, where(x >= lit<1>, lit<1>, x));
@@ -55,7 +63,12 @@ inline constexpr auto logsigmoid = -dsl::softplus(-x);
 inline constexpr auto tanhshrink = x - dsl::tanh(x);
 inline constexpr auto softshrink = where(x > lambda, x - lambda, where(x < -lambda, x + lambda, lit<0>));
 inline constexpr auto hardshrink = where(x > lambda, x, where(x < -lambda, x, lit<0>));
-inline constexpr auto squareplus = (x + dsl::sqrt(x * x + b)) / lit<2>;
+// (x + sqrt(x^2 + b))/2, kept from overflowing (x^2) and cancelling (x < 0): for x < 0 the
+// rationalized b/(2 (sqrt(x^2 + b) - x)); where x^2 > 2^60 b, the asymptote x + b/(4x) or
+// -b/(4x), exact to double precision, so f, f' and df/db have their limits at +-max, +-inf.
+inline constexpr auto squareplus =
+    where(x * x > lit<1152921504606846976> * b, where(x > lit<0>, x + b / lit<4> / x, -(b / lit<4>) / x),
+          where(x >= lit<0>, (x + dsl::sqrt(x * x + b)) / lit<2>, b / lit<2> / (dsl::sqrt(x * x + b) - x)));
 inline constexpr auto serf = x * erf(dsl::softplus(x));
 
 // Row entries (row_kernel.hpp: reductions over the last axis of a (rows, cols) array).

@@ -53,7 +53,13 @@ SYMACT_DSL_FLATTEN void run(const S* __restrict xs, const S* __restrict dys, S* 
     };
     if constexpr (Mo == mode::forward || G == 0) {
         S dummy = 0;
-        for (std::size_t i = 0; i < n; ++i) one(i, dummy, nullptr);
+        if constexpr (cheap_plan<Plan>) {
+            // one vector per iteration leaves relu at 1.5x the streaming time in cache
+#pragma GCC unroll 4
+            for (std::size_t i = 0; i < n; ++i) one(i, dummy, nullptr);
+        } else {
+            for (std::size_t i = 0; i < n; ++i) one(i, dummy, nullptr);
+        }
     } else {
         double acc[G][lanes] = {};
         for (std::size_t b0 = 0; b0 < n; b0 += block) {
@@ -275,7 +281,7 @@ private:
         // Work on rows [r0, r1) (per channel) or elements [e0, e1) of a single row.
         auto work = [&](std::size_t r0, std::size_t r1, std::size_t e0, std::size_t e1, double* gs,
                         double* gc /* [np][C] */) {
-            S pv[np + 1];
+            S pv[np + 1] = {};
             for (std::size_t i = 0; i < np; ++i) pv[i] = a.pv[i];
             for (std::size_t r = r0; r < r1; ++r) {
                 const std::size_t c = r % (C ? C : 1);

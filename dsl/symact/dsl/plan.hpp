@@ -346,4 +346,28 @@ struct plan_of {
     }
 };
 
+// A plan of arithmetic, comparisons and selects only (relu, leaky_relu, hardswish, ...): its
+// kernels are bound by memory, not by math, and run at the streaming speed only unrolled.
+template <class Plan>
+inline constexpr bool cheap_plan = [] {
+    constexpr int cheap_calls[] = {op_index<ops::Sign>(), op_index<ops::Abs>(), op_index<ops::Max>(),
+                                   op_index<ops::Min>(),  op_index<ops::Where>(), op_index<ops::Lt>(),
+                                   op_index<ops::Le>(),   op_index<ops::Gt>(),  op_index<ops::Ge>()};
+    for (const step& s : Plan::value.steps) {
+        if (!s.live) continue;
+        switch (s.k) {
+        case sk::var: case sk::cst: case sk::num: case sk::par: case sk::add: case sk::mul: case sk::div:
+        case sk::powi: case sk::dy: break;
+        case sk::call: {
+            bool ok = false;
+            for (int c : cheap_calls) ok = ok || c == s.op;
+            if (!ok) return false;
+            break;
+        }
+        default: return false;
+        }
+    }
+    return true;
+}();
+
 }  // namespace symact::dsl
