@@ -1,13 +1,20 @@
 // bench_jit: what the JIT costs and what it buys (bench/RESULTS.md (JIT section)).
-//   compile/cold      mish forward+backward+fused from text, no cache (median over reps)
+//   compile/cold      mish forward+backward+fused from text, no cache: the wall time of
+//                     jit::compile() alone, once per repetition (21, as `symact jit --bench`),
+//                     each shown, with median, min, p90, max; counters: main-thread and
+//                     whole-process CPU ms (both compile threads), to tell waiting from work
+//   compile/unload    dropping that kernel's code (not part of a compile)
 //   compile/disk_hit  the same from the disk cache (memory cache off)
 //   compile/memory_hit
 //   kernel/ACT/MODE/N ns per element of the JIT kernels, float32, one thread
 //   muparser/ACT/N    muparser's bulk mode (double, one OpenMP thread) on the same formula
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -47,9 +54,52 @@ jit::Options no_cache() {
     return o;
 }
 
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double cpu_ms(clockid_t which) {
+    timespec t{};
+    clock_gettime(which, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) * 1e-6;
+}
+
+// The LLJIT is created by the first compile of the process: before any timing.
+void create_jit() {
+    static const bool once = (jit::compile("x", no_cache()), true);
+    (void)once;
+}
+
+// Manual time: jit::compile() alone. The kernel is dropped after the clock stops
+// (compile/unload times that), as `symact jit --bench` does.
 void compile_cold(benchmark::State& s) {
-    jit::compile("x", no_cache());  // the LLJIT exists before timing
-    for (auto _ : s) benchmark::DoNotOptimize(jit::compile(mish, no_cache()));
+    create_jit();
+    double cpu_main = 0, cpu_all = 0;
+    for (auto _ : s) {
+        const double m0 = cpu_ms(CLOCK_THREAD_CPUTIME_ID), a0 = cpu_ms(CLOCK_PROCESS_CPUTIME_ID);
+        const auto t = Clock::now();
+        jit::Kernel k = jit::compile(mish, no_cache());
+        s.SetIterationTime(seconds_since(t));
+        cpu_main += cpu_ms(CLOCK_THREAD_CPUTIME_ID) - m0;
+        cpu_all += cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - a0;
+    }
+    s.counters["cpu_main_ms"] = benchmark::Counter(cpu_main, benchmark::Counter::kAvgIterations);
+    s.counters["cpu_all_ms"] = benchmark::Counter(cpu_all, benchmark::Counter::kAvgIterations);
+}
+
+// The repetitions' Q-th percentile (0 min, 100 max), for ComputeStatistics.
+template <int Q> double quantile(const std::vector<double>& v) {
+    auto w = v;
+    std::sort(w.begin(), w.end());
+    return w[std::min(w.size() - 1, w.size() * Q / 100)];
+}
+
+void compile_unload(benchmark::State& s) {
+    create_jit();
+    for (auto _ : s) {
+        s.PauseTiming();
+        jit::Kernel k = jit::compile(mish, no_cache());
+        s.ResumeTiming();
+        k = jit::Kernel{};
+    }
 }
 
 void compile_disk_hit(benchmark::State& s) {
@@ -119,7 +169,12 @@ void muparser(benchmark::State& s, const Act& a) {
 
 void register_all() {
     benchmark::RegisterBenchmark("compile/cold/mish", compile_cold)
-        ->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(20)->ReportAggregatesOnly(false);
+        ->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(1)->Repetitions(21)
+        ->ReportAggregatesOnly(false)
+        ->ComputeStatistics("min", quantile<0>)->ComputeStatistics("p90", quantile<90>)
+        ->ComputeStatistics("max", quantile<100>);
+    benchmark::RegisterBenchmark("compile/unload/mish", compile_unload)->Unit(benchmark::kMicrosecond)
+        ->Iterations(20)->Repetitions(3)->ReportAggregatesOnly(true);
     benchmark::RegisterBenchmark("compile/disk_hit/mish", compile_disk_hit)->Unit(benchmark::kMicrosecond)
         ->Repetitions(5)->ReportAggregatesOnly(true);
     benchmark::RegisterBenchmark("compile/memory_hit/mish", compile_memory_hit)->Unit(benchmark::kNanosecond);

@@ -17,9 +17,10 @@ namespace symact::jit::detail {
 namespace {
 
 using codegen::Expr;
+using llvm::Value;
 
-// The leaves lower() asks for: x (this iteration's vector), parameters (splats loaded
-// before the loop), constants (rounded once to S, as the reference evaluator does).
+// The leaves lower() asks for: x (this block's vector), parameters (splats loaded before
+// the loops), constants (rounded once to S, as the reference evaluator does).
 template <class S> struct Leaves {
     ir::Val<S> xv;
     std::map<std::string, ir::Val<S>, std::less<>> params;
@@ -28,9 +29,23 @@ template <class S> struct Leaves {
     ir::Val<S> constant(const codegen::Number& c) { return ir::Val<S>::splat(c.as<S>()); }
 };
 
+// Blocks of W lanes per iteration of the unmasked main loop, from the size of one block's
+// computation (instructions as emitted, before EarlyCSE). Cheap bodies run at cache
+// bandwidth, where the loop's own cost (index, compare, branch) showed: 2 blocks per
+// iteration brought them from 1.2-1.6x to 0.9-1.0x the compile-time kernels' time, and 4
+// measured no faster (bench_jit_aot) but compiled slower. Dear ones are emitted once (0: one
+// body shared by full blocks and the tail): a second copy measured no faster and costs
+// compile time (mish: 61, 61 and 29 instructions, compiled as before).
+unsigned unroll_for(std::size_t body_instructions) { return body_instructions <= 24 ? 2 : 0; }
+
+// Kernel structure (W lanes per block, U from unroll_for):
+//   U >= 1: main:  U unmasked blocks per iteration while a whole U*W run remains;
+//           then the masked loop over what is left (fewer than U*W elements).
+//   U = 0:  one loop whose block is full (plain loads and stores) or the tail (masked),
+//           both through one emitted body (phis), as bodies this dear are emitted once.
+// The masked body is emitted first, and its size decides U.
 template <class S>
 void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTarget& t) {
-    using llvm::Value;
     auto& ctx = m.getContext();
     llvm::IRBuilder<> b(ctx);
     ir::Context cx{b, t.width};
@@ -39,7 +54,7 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
     const unsigned W = t.width;
     const bool has_f = mode != Mode::backward, has_d = mode != Mode::forward;
     const auto& pnames = fn.params();
-    const std::size_t P = pnames.size();
+    const std::size_t P = has_d ? pnames.size() : 0;  // gradient accumulators
     std::vector<Expr> roots;
     if (has_f) roots.push_back(fn.f());
     if (has_d) {
@@ -62,110 +77,203 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
     f->addFnAttr("prefer-vector-width", std::to_string(t.prefer_bits));
     f->addFnAttr("min-legal-vector-width", std::to_string(W * 8 * sizeof(S)));
     // x/y and dy/dx may be the same array (in place), so they are not noalias; each
-    // iteration loads its block before storing it, which makes exact aliasing safe.
+    // iteration loads all its blocks before it stores any, which makes exact aliasing safe.
     for (unsigned i : {0u, 1u, 2u, 3u, 5u, 6u}) f->addParamAttr(i, llvm::Attribute::NoCapture);
     for (unsigned i : {5u, 6u}) f->addParamAttr(i, llvm::Attribute::NoAlias);
     for (unsigned i : {0u, 1u, 5u}) f->addParamAttr(i, llvm::Attribute::ReadOnly);
     Value *ax = f->getArg(0), *ady = f->getArg(1), *ay = f->getArg(2), *adx = f->getArg(3),
           *an = f->getArg(4), *ap = f->getArg(5), *adp = f->getArg(6);
 
-    auto* entry = llvm::BasicBlock::Create(ctx, "entry", f);
-    auto* header = llvm::BasicBlock::Create(ctx, "header", f);
-    auto* body = llvm::BasicBlock::Create(ctx, "body", f);
-    auto* lfull = llvm::BasicBlock::Create(ctx, "load.full", f);
-    auto* ltail = llvm::BasicBlock::Create(ctx, "load.tail", f);
-    auto* compute = llvm::BasicBlock::Create(ctx, "compute", f);
-    auto* sfull = llvm::BasicBlock::Create(ctx, "store.full", f);
-    auto* stail = llvm::BasicBlock::Create(ctx, "store.tail", f);
-    auto* latch = llvm::BasicBlock::Create(ctx, "latch", f);
-    auto* exit = llvm::BasicBlock::Create(ctx, "exit", f);
+    auto block = [&](const char* name) { return llvm::BasicBlock::Create(ctx, name, f); };
+    auto* entry = block("entry");
+    auto* header = block("header");    // i, accumulators; i < n ?
+    auto* dispatch = block("block");   // full block or tail (U = 0 only)
+    auto* lfull = block("load.full");  // (U = 0 only)
+    auto* ltail = block("load.tail");
+    auto* compute = block("compute");
+    auto* latch = block("latch");
+    auto* exit = block("exit");
 
     // entry: parameters are loaded and splatted once.
     b.SetInsertPoint(entry);
     Leaves<S> leaves;
-    for (std::size_t k = 0; k < P; ++k) {
+    for (std::size_t k = 0; k < pnames.size(); ++k) {
         Value* p = b.CreateLoad(st, b.CreateConstInBoundsGEP1_64(st, ap, k));
         leaves.params.emplace(pnames[k], ir::Val<S>{b.CreateVectorSplat(W, p)});
     }
-    b.CreateBr(header);
-
-    // header: i and the parameter-gradient accumulators (W lanes of double each).
-    b.SetInsertPoint(header);
-    auto* i = b.CreatePHI(i64, 2, "i");
-    i->addIncoming(b.getInt64(0), entry);
-    std::vector<llvm::PHINode*> acc;
-    if (has_d)
-        for (std::size_t k = 0; k < P; ++k) {
-            acc.push_back(b.CreatePHI(dvt, 2, "acc"));
-            acc.back()->addIncoming(llvm::ConstantFP::get(dvt, 0.0), entry);
-        }
-    b.CreateCondBr(b.CreateICmpSLT(i, an), body, exit);
-
-    // body: a full block of W elements, or the tail (masked loads and stores).
-    b.SetInsertPoint(body);
-    Value* rem = b.CreateSub(an, i);
-    Value* full = b.CreateICmpSGE(rem, b.getInt64(W));
-    b.CreateCondBr(full, lfull, ltail);
     const llvm::Align al(sizeof(S));
-    auto at = [&](Value* base) { return b.CreateInBoundsGEP(st, base, i); };
+    Value* zero = llvm::ConstantFP::get(vt, 0.0);
+    Value* dzero = llvm::ConstantFP::get(dvt, 0.0);
+    std::vector<Value*> outs;  // where the results go, in order: y, dx
+    if (has_f) outs.push_back(ay);
+    if (has_d) outs.push_back(adx);
 
-    b.SetInsertPoint(lfull);
-    Value* xf = b.CreateAlignedLoad(vt, at(ax), al);
-    Value* dyf = has_d ? b.CreateAlignedLoad(vt, at(ady), al) : nullptr;
-    b.CreateBr(compute);
+    // A kernel whose every output is a copy of an input (y = x, dx = 1*dy: the identity's)
+    // and that sums no gradient is one memmove per output, as g++ makes of such a loop:
+    // faster at cache bandwidth than any loop of vector loads and stores. memmove, since
+    // y may be x and dx may be dy.
+    if (P == 0 && (!has_f || fn.f().op() == codegen::Op::Var) && (!has_d || fn.derivative("x").is_number(1))) {
+        auto* copy = block("copy");
+        b.CreateCondBr(b.CreateICmpSGT(an, b.getInt64(0)), copy, exit);
+        b.SetInsertPoint(copy);
+        Value* bytes = b.CreateMul(an, b.getInt64(sizeof(S)));
+        if (has_f) b.CreateMemMove(ay, al, ax, al, bytes);
+        if (has_d) b.CreateMemMove(adx, al, ady, al, bytes);
+        b.CreateBr(exit);
+        b.SetInsertPoint(exit);
+        b.CreateRetVoid();
+        for (auto* bb : {header, dispatch, lfull, ltail, compute, latch}) bb->eraseFromParent();
+        return;
+    }
 
+    // One block's computation from its x and dy: the roots, dx = f'*dy, and dy*df/dp
+    // rounded in S (as dx is) added to the double accumulators in acc (lanes off `mask`
+    // add 0). Returns the values to store, in outs order.
+    auto body = [&](Value* x, Value* dy, Value* mask, std::vector<Value*>& acc) {
+        leaves.xv = {x};
+        auto out = codegen::lower<ir::Val<S>>(roots, leaves);
+        std::vector<Value*> vals;
+        std::size_t r = 0;
+        if (has_f) vals.push_back(out[r++].v);
+        if (has_d) {
+            vals.push_back(b.CreateFMul(out[r++].v, dy));
+            for (std::size_t k = 0; k < P; ++k) {
+                Value* g = b.CreateFMul(out[r++].v, dy);
+                if (mask) g = b.CreateSelect(mask, g, zero);
+                if (sizeof(S) == 4) g = b.CreateFPExt(g, dvt);
+                acc[k] = b.CreateFAdd(acc[k], g);
+            }
+        }
+        return vals;
+    };
+    auto load = [&](Value* i, Value* base, Value* mask) -> Value* {
+        Value* p = b.CreateInBoundsGEP(st, base, i);
+        if (!mask) return b.CreateAlignedLoad(vt, p, al);
+        return b.CreateMaskedLoad(vt, p, al, mask, zero);
+    };
+    auto store = [&](Value* i, const std::vector<Value*>& vals, Value* mask) {
+        for (std::size_t o = 0; o < outs.size(); ++o) {
+            Value* p = b.CreateInBoundsGEP(st, outs[o], i);
+            if (mask) b.CreateMaskedStore(vals[o], p, al, mask);
+            else b.CreateAlignedStore(vals[o], p, al);
+        }
+    };
+
+    // header: i and the gradient accumulators (W lanes of double each).
+    b.SetInsertPoint(header);
+    auto* i = b.CreatePHI(i64, 3, "i");
+    std::vector<llvm::PHINode*> acc_in;
+    for (std::size_t k = 0; k < P; ++k) acc_in.push_back(b.CreatePHI(dvt, 3, "acc"));
+    b.CreateCondBr(b.CreateICmpSLT(i, an), dispatch, exit);
+
+    // compute: the block's inputs arrive through phis (from load.full and/or load.tail).
+    b.SetInsertPoint(compute);
+    auto* xin = b.CreatePHI(vt, 2, "x");
+    auto* dyin = has_d ? b.CreatePHI(vt, 2, "dy") : nullptr;
+    auto* maskin = b.CreatePHI(llvm::FixedVectorType::get(b.getInt1Ty(), W), 2, "mask");
+    std::vector<Value*> acc(acc_in.begin(), acc_in.end());
+    auto vals = body(xin, dyin, maskin, acc);
+    std::size_t size = 0;
+    for (const auto& ins : *compute) size += !llvm::isa<llvm::PHINode>(ins);
+    const unsigned U = unroll_for(size);
+    for (std::size_t k = 0; k < P; ++k) acc_in[k]->addIncoming(acc[k], latch);
+
+    // load.tail: lanes l < n - i; the others read 0. Here n - i < U*W (with U = 0, < W),
+    // so it fits 32 bits.
+    b.SetInsertPoint(dispatch);
+    Value* rem = b.CreateSub(an, i);
     b.SetInsertPoint(ltail);
     std::vector<llvm::Constant*> iota;
     for (unsigned l = 0; l < W; ++l) iota.push_back(b.getInt32(l));
     Value* tmask = b.CreateICmpULT(llvm::ConstantVector::get(iota),
                                    b.CreateVectorSplat(W, b.CreateTrunc(rem, b.getInt32Ty())));
-    Value* zero = llvm::ConstantFP::get(vt, 0.0);
-    Value* xt = b.CreateMaskedLoad(vt, at(ax), al, tmask, zero);
-    Value* dyt = has_d ? b.CreateMaskedLoad(vt, at(ady), al, tmask, zero) : nullptr;
+    xin->addIncoming(load(i, ax, tmask), ltail);
+    if (dyin) dyin->addIncoming(load(i, ady, tmask), ltail);
+    maskin->addIncoming(tmask, ltail);
     b.CreateBr(compute);
 
-    b.SetInsertPoint(compute);
-    auto phi2 = [&](Value* a, Value* c) {
-        auto* p = b.CreatePHI(a->getType(), 2);
-        p->addIncoming(a, lfull);
-        p->addIncoming(c, ltail);
-        return p;
-    };
-    leaves.xv = {phi2(xf, xt)};
-    Value* dyv = has_d ? phi2(dyf, dyt) : nullptr;
-    Value* mask = phi2(llvm::ConstantInt::getTrue(tmask->getType()), tmask);
-    auto out = codegen::lower<ir::Val<S>>(roots, leaves);
-    std::vector<std::pair<Value*, Value*>> stores;  // (value, pointer)
-    std::size_t r = 0;
-    if (has_f) stores.emplace_back(out[r++].v, at(ay));
-    if (has_d) {
-        stores.emplace_back(b.CreateFMul(out[r++].v, dyv), at(adx));
-        for (std::size_t k = 0; k < P; ++k) {
-            // dy*df/dp in S (as a kernel's dx), summed in double; lanes past n add 0.
-            Value* g = b.CreateSelect(mask, b.CreateFMul(out[r++].v, dyv), zero);
-            if (sizeof(S) == 4) g = b.CreateFPExt(g, dvt);
-            Value* next = b.CreateFAdd(acc[k], g);
-            acc[k]->addIncoming(next, latch);
-        }
-    }
-    b.CreateCondBr(full, sfull, stail);
-
-    b.SetInsertPoint(sfull);
-    for (auto [v, p] : stores) b.CreateAlignedStore(v, p, al);
-    b.CreateBr(latch);
-    b.SetInsertPoint(stail);
-    for (auto [v, p] : stores) b.CreateMaskedStore(v, p, al, mask);
-    b.CreateBr(latch);
-
     b.SetInsertPoint(latch);
-    Value* inext = b.CreateAdd(i, b.getInt64(W));
-    i->addIncoming(inext, latch);
+    i->addIncoming(b.CreateAdd(i, b.getInt64(W)), latch);
     b.CreateBr(header);
+
+    if (U == 0) {
+        // A full block or the tail, one body: the stores follow the loads' choice.
+        b.SetInsertPoint(entry);
+        b.CreateBr(header);
+        i->addIncoming(b.getInt64(0), entry);
+        for (auto* a : acc_in) a->addIncoming(dzero, entry);
+        b.SetInsertPoint(dispatch);
+        Value* full = b.CreateICmpSGE(rem, b.getInt64(W));
+        b.CreateCondBr(full, lfull, ltail);
+        b.SetInsertPoint(lfull);
+        xin->addIncoming(load(i, ax, nullptr), lfull);
+        if (dyin) dyin->addIncoming(load(i, ady, nullptr), lfull);
+        maskin->addIncoming(llvm::ConstantInt::getTrue(tmask->getType()), lfull);
+        b.CreateBr(compute);
+        auto* sfull = block("store.full");
+        auto* stail = block("store.tail");
+        b.SetInsertPoint(compute);
+        b.CreateCondBr(full, sfull, stail);
+        b.SetInsertPoint(sfull);
+        store(i, vals, nullptr);
+        b.CreateBr(latch);
+        b.SetInsertPoint(stail);
+        store(i, vals, maskin);
+        b.CreateBr(latch);
+    } else {
+        // The masked loop handles only what the main loop leaves (fewer than U*W).
+        lfull->eraseFromParent();
+        b.SetInsertPoint(dispatch);
+        b.CreateBr(ltail);
+        b.SetInsertPoint(compute);
+        store(i, vals, maskin);
+        b.CreateBr(latch);
+
+        // main: U unmasked blocks per iteration over the first n - n % (U*W) elements (U*W
+        // is a power of two: a mask). All loads come before any store (in place); one
+        // accumulator per parameter, blocks added in order: the sums are the same, bit for
+        // bit, whatever U is.
+        auto* main = block("main");
+        main->moveAfter(entry);
+        const std::uint64_t step = std::uint64_t(U) * W;
+        b.SetInsertPoint(entry);
+        Value* nmain = b.CreateAnd(an, b.getInt64(~(step - 1)));
+        b.CreateCondBr(b.CreateICmpSGT(nmain, b.getInt64(0)), main, header);
+        i->addIncoming(b.getInt64(0), entry);
+        for (auto* a : acc_in) a->addIncoming(dzero, entry);
+
+        b.SetInsertPoint(main);
+        auto* j = b.CreatePHI(i64, 2, "j");
+        j->addIncoming(b.getInt64(0), entry);
+        std::vector<llvm::PHINode*> macc;
+        for (std::size_t k = 0; k < P; ++k) {
+            macc.push_back(b.CreatePHI(dvt, 2, "acc.main"));
+            macc.back()->addIncoming(dzero, entry);
+        }
+        std::vector<Value*> idx(U), xs(U), dys(U, nullptr);
+        for (unsigned u = 0; u < U; ++u) {
+            idx[u] = u ? b.CreateAdd(j, b.getInt64(std::uint64_t(u) * W)) : j;
+            xs[u] = load(idx[u], ax, nullptr);
+            if (has_d) dys[u] = load(idx[u], ady, nullptr);
+        }
+        std::vector<Value*> a(macc.begin(), macc.end());
+        std::vector<std::vector<Value*>> mvals(U);
+        for (unsigned u = 0; u < U; ++u) mvals[u] = body(xs[u], dys[u], nullptr, a);
+        for (unsigned u = 0; u < U; ++u) store(idx[u], mvals[u], nullptr);
+        Value* jnext = b.CreateAdd(j, b.getInt64(step));
+        j->addIncoming(jnext, main);
+        for (std::size_t k = 0; k < P; ++k) {
+            macc[k]->addIncoming(a[k], main);
+            acc_in[k]->addIncoming(a[k], main);
+        }
+        i->addIncoming(jnext, main);
+        b.CreateCondBr(b.CreateICmpSLT(jnext, nmain), main, header);
+    }
 
     // exit: dparam[k] += the ordered sum of the lanes.
     b.SetInsertPoint(exit);
-    for (std::size_t k = 0; k < acc.size(); ++k) {
-        Value* s = b.CreateFAddReduce(llvm::ConstantFP::get(b.getDoubleTy(), 0.0), acc[k]);
+    for (std::size_t k = 0; k < P; ++k) {
+        Value* s = b.CreateFAddReduce(llvm::ConstantFP::get(b.getDoubleTy(), 0.0), acc_in[k]);
         Value* slot = b.CreateConstInBoundsGEP1_64(b.getDoubleTy(), adp, k);
         b.CreateStore(b.CreateFAdd(b.CreateLoad(b.getDoubleTy(), slot), s), slot);
     }
