@@ -165,6 +165,7 @@ SYMACT_MATH_INLINE V erfc_f32(V x) {
   V h = v * p1, hl = fma(v, p1, -h);
   V gh = c[0] + h;
   V gl = ((c[0] - gh) + h) + hl;
+  gl = fma(K<V>(c[1]), wl, gl);  // G(w + wl) ~ G(w) + G'(w) wl, G' ~ c1 (0.13 .. 0.56)
   // m + ml = (gh + gl)(w + wl) = e^{a^2} erfc(a)
   V m = gh * w;
   V ml = fma(gh, w, -m) + fma(gh, wl, gl * w);
