@@ -135,7 +135,7 @@ def remez_rounded(s, fmt):
     while True:
         g0 = s["g"]
         g = lambda x, fixed=tuple(fixed): g0(x) + sum(D(c) * x ** e for e, c in fixed)
-        c, m = remez(s["f"], g, s["w"], exps, s["a"], s["b"])
+        c, m = remez(s["f"], g, s["w"], exps, s["a"], s["b"], npts=s.get("npts", 3000))
         if len(exps) == 1:
             fixed.append((exps[0], round_to(c[0], fmt)))
             break
@@ -197,6 +197,16 @@ def fits(prec):
     d["erfc_2"] = fit_erfc_piece(D("0.25"), D("0.5"), dc) # x in [2, 4]
     d["erfc_3"] = fit_erfc_piece(ymin, D("0.25"), dc, last=True)  # x in [4, xmax]
     if prec == "f32":
+        # float32 erfc on every x: G(w) = (1 + a) e^{a^2} erfc(a) with w = 1/(1 + a), a in
+        # [0, 10.1], as a polynomial in v = w - 1/2 (erfc = exp(-a^2) w G; G is flat, 0.56..1)
+        erfcx_q = {}
+        def g_erfcx(v):
+            if v not in erfcx_q:
+                w = v + D("0.5")
+                erfcx_q[v] = d_erfc_scaled(1 / w - 1) / w
+            return erfcx_q[v]
+        d["erfcx_w"] = dict(f=g_erfcx, g=ZERO, w=rel(g_erfcx), exps=list(range(13)),
+                            a=1 / D("11.1") - D("0.5"), b=D("0.5"), refit=True, npts=1000)
         # float32 erf on [0.5, 4]: log(erfc(a)) = a * L(a), weighted by erfc(a) (the error
         # that reaches erf = 1 - erfc); exps 1.. so L(a) multiplies a in the kernel
         def d_erfc(a):
@@ -238,12 +248,14 @@ def main():
         for name, s in fits(prec).items():
             key = f"{name}_{prec}"
             if want and key not in want: continue
-            c, m = remez(s["f"], s["g"], s["w"], s["exps"], s["a"], s["b"])
+            n = s.get("npts", 3000)
+            c, m = remez(s["f"], s["g"], s["w"], s["exps"], s["a"], s["b"], npts=n)
+            ne = s.get("npts", 4000)
             cr = [round_to(ci, fmt) for ci in c]
-            mr = eval_err(s["f"], s["g"], s["w"], s["exps"], cr, s["a"], s["b"])
+            mr = eval_err(s["f"], s["g"], s["w"], s["exps"], cr, s["a"], s["b"], npts=ne)
             if s.get("refit") and prec == "f32":  # keep whichever rounds better
                 cr2, _ = remez_rounded(s, fmt)
-                mr2 = eval_err(s["f"], s["g"], s["w"], s["exps"], cr2, s["a"], s["b"])
+                mr2 = eval_err(s["f"], s["g"], s["w"], s["exps"], cr2, s["a"], s["b"], npts=ne)
                 if mr2 < mr: cr, mr = cr2, mr2
             eps = 2.0 ** (-24 if prec == "f32" else -53)
             mid = f" centre {float(s['mid']):.6g}" if "mid" in s else ""

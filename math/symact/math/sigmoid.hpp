@@ -33,6 +33,24 @@ SYMACT_MATH_INLINE V sigmoid_q(V t) {
   return fma(res, S(1) - q, q);  // q + res/(1+t), 1/(1+t) = 1 - q
 }
 
+// The same q from u, one multiply shorter: exp_neg(-|u|) ends with T * 2^-off (T =
+// 2^off t, exact), and q = T/(2^off + T) needs no t: the residual 2^off (t - q(1+t)) =
+// (T - 2^off q) - qT is again exact up to one rounding, and 2^-off (1 - q) (one fma) both
+// scales it back and divides by 1 + t.  T is normal even where t is subnormal (u < -87).
+// sigmoid and dsigmoid use it; kernels that also need t (softplus) share T after CSE.
+template <class V>
+SYMACT_MATH_INLINE V sigmoid_q_of(V u) {
+  using S = scalar_t<V>;
+  using C = scale_neg_consts<S>;
+  constexpr S up = S(1) / C::down;  // 2^off
+  auto e = exp_reduce_neg(-abs(u));
+  V s = scale_neg_s(e.kb);
+  V T = fma(s, e.p, s);  // 2^off exp(-|u|)
+  V q = T / (up + T);
+  V res = fma(-q, T, fma(q, K<V>(-up), T));  // T - 2^off q is exact (Sterbenz)
+  return fma(res, fma(q, K<V>(-C::down), K<V>(C::down)), q);
+}
+
 template <class V>
 SYMACT_MATH_INLINE V sigmoid_from(V u, V q) {
   using S = scalar_t<V>;
@@ -46,9 +64,9 @@ SYMACT_MATH_INLINE V softplus_from(V u, V t) {
 }
 
 template <class V>
-SYMACT_MATH_INLINE V sigmoid(V u) { return sigmoid_from(u, sigmoid_q(sigmoid_t(u))); }
+SYMACT_MATH_INLINE V sigmoid(V u) { return sigmoid_from(u, sigmoid_q_of(u)); }
 template <class V>
-SYMACT_MATH_INLINE V dsigmoid(V u) { return dsigmoid_from(sigmoid_q(sigmoid_t(u))); }
+SYMACT_MATH_INLINE V dsigmoid(V u) { return dsigmoid_from(sigmoid_q_of(u)); }
 template <class V>
 SYMACT_MATH_INLINE V softplus(V u) { return softplus_from(u, sigmoid_t(u)); }
 
