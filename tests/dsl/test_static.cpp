@@ -87,9 +87,12 @@ static_assert(count(mish_fused::value, sk::sig_t) == 1);
 static_assert(count(mish_fused::value, sk::tanh_t) == 0);
 static_assert(count(mish_fused::value, sk::softplus) == 0);
 static_assert(count(mish_fused::value, sk::tanh_sp) == 1 && count(mish_fused::value, sk::sech2_sp) == 1);
-// sigmoid(x) and sigmoid(-x) share t and q
+// sigmoid(x) and sigmoid(-x) share q, computed from x (no t: nothing else reads it)
 using sig_fused = plan_t<std::remove_cvref_t<decltype(act::sigmoid)>, decltype(d(act::sigmoid, x))>;
-static_assert(count(sig_fused::value, sk::sig_t) == 1 && count(sig_fused::value, sk::sig_q) == 1);
+static_assert(count(sig_fused::value, sk::sig_t) == 0 && count(sig_fused::value, sk::sig_qu) == 1 &&
+              count(sig_fused::value, sk::sig_q) == 0);
+// mish's sigmoid keeps reading the t that tanh(softplus) needs
+static_assert(count(mish_fused::value, sk::sig_q) == 1 && count(mish_fused::value, sk::sig_qu) == 0);
 // elu: exp (f') and expm1 (f) share one range reduction
 using elu_fused = plan_of<names_of<std::tuple<par<"alpha">>>, std::remove_cvref_t<decltype(act::elu)>,
                           decltype(d(act::elu, x))>;

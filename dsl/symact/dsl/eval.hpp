@@ -112,6 +112,7 @@ struct machine {
         else if constexpr (s.k == sk::expm1) v[I] = math::keep_zero(val<a0>(), math::expm1_from(r[a1]));
         else if constexpr (s.k == sk::sig_t) v[I] = math::sigmoid_t(val<a0>());
         else if constexpr (s.k == sk::sig_q) v[I] = math::sigmoid_q(val<a0>());
+        else if constexpr (s.k == sk::sig_qu) v[I] = math::sigmoid_q_of(val<a0>());
         else if constexpr (s.k == sk::sigmoid) v[I] = math::sigmoid_from(val<a0>(), val<a1>());
         else if constexpr (s.k == sk::softplus) v[I] = math::softplus_from(val<a0>(), val<a1>());
         else if constexpr (s.k == sk::tanh_t) v[I] = math::tanh_t(val<a0>());

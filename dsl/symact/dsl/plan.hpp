@@ -26,7 +26,7 @@ enum class sk : std::uint8_t {
     var, cst, num, par,       // leaves
     add, mul, div, powi, rsqrt, sqrt, call,  // arithmetic and registry ops
     exp_red, exp, expm1,      // exp and expm1 of one argument share a range reduction
-    sig_t, sig_q, sigmoid, softplus,          // sigmoid/softplus family
+    sig_t, sig_q, sig_qu, sigmoid, softplus,  // sigmoid/softplus family (sig_qu: q from u, no t)
     tanh_t, tanh, sech2, tanh_sp, sech2_sp,   // tanh/sech2 family, and fused with softplus
     dy, rmax, rsum            // row kernels (row.hpp): the adjoint dy, reductions
 };
@@ -295,12 +295,34 @@ constexpr builder build(std::span<const std::string_view> params) {
     b.params.assign(params.begin(), params.end());
     (b.roots.push_back(collect(R{}, b)), ...);
     // liveness, from the roots back (steps are in topological order)
-    for (int r : b.roots) b.steps[static_cast<std::size_t>(r)].live = true;
-    for (std::size_t i = b.steps.size(); i-- > 0;) {
-        const step& s = b.steps[i];
-        if (!s.live) continue;
-        for (int j = 0; j < s.n; ++j) b.steps[static_cast<std::size_t>(s.a[j])].live = true;
+    auto liveness = [&] {
+        for (auto& s : b.steps) s.live = false;
+        for (int r : b.roots) b.steps[static_cast<std::size_t>(r)].live = true;
+        for (std::size_t i = b.steps.size(); i-- > 0;) {
+            const step& s = b.steps[i];
+            if (!s.live) continue;
+            for (int j = 0; j < s.n; ++j) b.steps[static_cast<std::size_t>(s.a[j])].live = true;
+        }
+    };
+    liveness();
+    // A t = exp(-|u|) that only sigmoid's q reads is not needed: q from u directly is one
+    // multiply shorter (math::sigmoid_q_of). Softplus and tanh(softplus) keep sharing t.
+    bool changed = false;
+    for (std::size_t t = 0; t < b.steps.size(); ++t) {
+        if (b.steps[t].k != sk::sig_t || !b.steps[t].live) continue;
+        bool only_q = true;
+        for (const step& s : b.steps)
+            for (int j = 0; j < s.n; ++j)
+                if (s.live && s.a[j] == static_cast<int>(t) && s.k != sk::sig_q) only_q = false;
+        if (!only_q) continue;
+        for (step& s : b.steps)
+            if (s.live && s.k == sk::sig_q && s.a[0] == static_cast<int>(t)) {
+                s.k = sk::sig_qu;
+                s.a[0] = b.steps[t].a[0];
+                changed = true;
+            }
     }
+    if (changed) liveness();
     return b;
 }
 
