@@ -41,8 +41,19 @@ struct Pair {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 65536;
-    const int rounds = argc > 2 ? std::atoi(argv[2]) : 60;
+    auto count = [&](int i, unsigned long long dflt) {
+        if (argc <= i) return dflt;
+        char* end = nullptr;
+        unsigned long long v = std::strtoull(argv[i], &end, 10);
+        if (end == argv[i] || *end || v == 0 || argv[i][0] == '-') {
+            std::fprintf(stderr, "usage: bench_jit_aot [N=65536] [rounds=60] [activation...]\n"
+                                 "bench_jit_aot: '%s' is not a positive count\n", argv[i]);
+            std::exit(2);
+        }
+        return v;
+    };
+    const std::size_t n = count(1, 65536);
+    const int rounds = static_cast<int>(std::min<unsigned long long>(count(2, 60), 1000000));
     const std::vector<std::string> only(argv + std::min(argc, 3), argv + argc);
     codegen::set_default_parse_options(dsl::catalog_parse_options());
 
