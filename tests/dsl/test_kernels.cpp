@@ -127,3 +127,25 @@ TEST_CASE("powers: integer (multiplications), 1/2 and -1/2 (sqrt), real (ops' Po
         CHECK(g == doctest::Approx(std::pow(u, 0.75) * std::log(u)).epsilon(1e-12));
     }
 }
+
+TEST_CASE("softplus(beta)'s stable form is softplus(beta x)/beta for either sign of beta") {
+    // the catalog writes it max(x, 0) (min for beta < 0) + softplus(-|beta x|)/beta
+    const auto k = symact::kernel(act::softplus);
+    const std::vector<double> xs = {-30, -3, -0.5, -1e-3, 0, 1e-3, 0.5, 3, 30};
+    for (double beta : {-2.0, -0.5, 0.5, 1.0, 3.0}) {
+        std::vector<double> y(xs.size()), dy(xs.size(), 1.0), dx(xs.size()), y2(xs.size());
+        auto g = k.forward_backward(std::span<const double>(xs), std::span<const double>(dy), std::span<double>(y),
+                                    std::span<double>(dx), act::beta = beta);
+        double dbeta = 0;
+        for (std::size_t i = 0; i < xs.size(); ++i) {
+            const long double u = static_cast<long double>(beta) * xs[i];
+            const long double sp = u > 0 ? u + std::log1p(std::exp(-u)) : std::log1p(std::exp(u));
+            const long double sig = 1 / (1 + std::exp(-u));
+            INFO("beta=", beta, " x=", xs[i]);
+            CHECK(y[i] == doctest::Approx(static_cast<double>(sp / beta)).epsilon(1e-13));
+            CHECK(dx[i] == doctest::Approx(static_cast<double>(sig)).epsilon(1e-13));
+            dbeta += static_cast<double>(xs[i] * sig / beta - sp / (static_cast<long double>(beta) * beta));
+        }
+        CHECK(g[act::beta] == doctest::Approx(dbeta).epsilon(1e-9));
+    }
+}
