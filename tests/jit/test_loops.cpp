@@ -20,6 +20,12 @@ namespace {
 
 using namespace symact;
 
+// memcmp of n elements; n = 0 is equal (memcmp's pointers must not be null even then, and an
+// empty vector's data() may be)
+template <class T> bool same_bytes(const T* a, const T* b, std::size_t n) {
+    return n == 0 || std::memcmp(a, b, n * sizeof(T)) == 0;
+}
+
 // Cheap (unrolled), medium, dear (one body), copies (memmove), with and without parameters.
 const char* const loop_expressions[] = {
     "where(x > 0, x, a*x)",             // prelu: cheap, a parameter
@@ -126,16 +132,16 @@ template <class T> void check_lengths(const char* text, unsigned width, unsigned
         // In place: y = x, dx = dy, the same results and the same sums.
         auto xi = x, dyi = dy;
         k.forward(std::span<const T>(xi), std::span<T>(xi), pv);
-        CHECK(std::memcmp(xi.data(), y1.v.data(), n * sizeof(T)) == 0);
+        CHECK(same_bytes(xi.data(), y1.v.data(), n));
         xi = x;
         auto gi = k.forward_backward(std::span<const T>(xi), std::span<const T>(dyi), std::span<T>(xi),
                                      std::span<T>(dyi), pv);
-        CHECK(std::memcmp(xi.data(), y2.v.data(), n * sizeof(T)) == 0);
-        CHECK(std::memcmp(dyi.data(), dx2.v.data(), n * sizeof(T)) == 0);
+        CHECK(same_bytes(xi.data(), y2.v.data(), n));
+        CHECK(same_bytes(dyi.data(), dx2.v.data(), n));
         CHECK(gi == g2);
         dyi = dy;
         gi = k.backward(std::span<const T>(x), std::span<const T>(dyi), std::span<T>(dyi), pv);
-        CHECK(std::memcmp(dyi.data(), dx1.v.data(), n * sizeof(T)) == 0);
+        CHECK(same_bytes(dyi.data(), dx1.v.data(), n));
         CHECK(gi == g1);
     }
 }
@@ -168,8 +174,8 @@ template <class T> void check_channels(const char* text) {
                 auto gs = k.forward_backward(std::span<const T>(x.data() + off, inner),
                                              std::span<const T>(dy.data() + off, inner), std::span<T>(ys),
                                              std::span<T>(dxs), one);
-                CHECK(std::memcmp(ys.data(), y.data() + off, inner * sizeof(T)) == 0);
-                CHECK(std::memcmp(dxs.data(), dx.data() + off, inner * sizeof(T)) == 0);
+                CHECK(same_bytes(ys.data(), y.data() + off, inner));
+                CHECK(same_bytes(dxs.data(), dx.data() + off, inner));
                 for (const auto& p : k.params()) want[p][c] += gs.at(p)[0];
             }
         for (const auto& p : k.params()) CHECK(g.at(p) == want[p]);
