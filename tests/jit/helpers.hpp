@@ -4,8 +4,13 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
+
+#include "symact/codegen/number.hpp"
 
 namespace symact::test {
 
@@ -34,5 +39,14 @@ template <class T> std::vector<T> test_points() {
     for (int i = 0; i < 37; ++i) v.push_back(T(1.37) * static_cast<T>(i) - T(25));  // 37: a tail
     return v;
 }
+
+// The leaves of the scalar reference lowering (codegen lower()): x, parameters, constants in T.
+template <class T> struct ScalarLeaves {
+    T xv;
+    std::map<std::string, T, std::less<>> params;
+    T x() { return xv; }
+    T param(std::string_view n) { return params.find(n)->second; }
+    T constant(const codegen::Number& c) { return c.as<T>(); }
+};
 
 }  // namespace symact::test

@@ -39,14 +39,6 @@ const char* const loop_expressions[] = {
 
 const std::map<std::string, double, std::less<>> values = {{"a", 0.25}, {"s", 1.5}, {"b", -0.75}};
 
-template <class T> struct ScalarLeaves {
-    T xv;
-    std::map<std::string, T, std::less<>> params;
-    T x() { return xv; }
-    T param(std::string_view n) { return params.find(n)->second; }
-    T constant(const codegen::Number& c) { return c.as<T>(); }
-};
-
 template <class T> constexpr T guard = T(12345.5);  // what lies past n, never written
 
 template <class T> std::vector<T> inputs(std::size_t n, double phase) {
@@ -81,7 +73,7 @@ template <class T> void check_lengths(const char* text, unsigned width, unsigned
     std::vector<codegen::Expr> roots{fn.f(), fn.derivative("x")};
     for (const auto& p : fn.params()) roots.push_back(fn.derivative(p));
     jit::ParamValues pv;
-    ScalarLeaves<T> leaves;
+    test::ScalarLeaves<T> leaves;
     for (const auto& p : fn.params()) {
         pv[p] = {values.at(p)};
         leaves.params[p] = static_cast<T>(values.at(p));

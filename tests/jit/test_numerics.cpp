@@ -36,14 +36,6 @@ const char* const expressions[] = {
 const std::map<std::string, double, std::less<>> param_values = {
     {"alpha", 1.5}, {"lambda_", 1.0507}, {"p", 0.75}, {"b", 4.0}, {"beta", 1.702}};
 
-template <class T> struct ScalarLeaves {
-    T xv;
-    std::map<std::string, T, std::less<>> params;
-    T x() { return xv; }
-    T param(std::string_view n) { return params.find(n)->second; }
-    T constant(const codegen::Number& c) { return c.as<T>(); }
-};
-
 template <class T> void check_expression(const char* text) {
     jit::Options o;
     o.dtype = sizeof(T) == 4 ? jit::DType::f32 : jit::DType::f64;
@@ -58,7 +50,7 @@ template <class T> void check_expression(const char* text) {
     std::vector<T> dy(n), y(n), dx(n), dp(n);
     for (std::size_t i = 0; i < n; ++i) dy[i] = static_cast<T>(0.75 + 0.001 * static_cast<double>(i % 7));
     jit::ParamValues pv, per_point;
-    ScalarLeaves<T> leaves;
+    test::ScalarLeaves<T> leaves;
     for (const auto& p : fn.params()) {
         double v = param_values.at(p);
         pv[p] = {v};
