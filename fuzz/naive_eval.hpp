@@ -13,7 +13,12 @@ namespace fuzz {
 
 class NaiveEval {
 public:
-    NaiveEval(std::string_view s, long double x, long double param) : s_(s), x_(x), p_(param) {}
+    // perturb != 0: every operation's result moves by perturb times its magnitude (for a sum,
+    // times its largest operand), with a sign that varies from operation to operation. Comparing
+    // such a run with the exact one measures how much the text amplifies rounding: 1 + tanh(u)
+    // deep in the left tail cancels, so the naive value there is noise even in long double.
+    NaiveEval(std::string_view s, long double x, long double param, long double perturb = 0)
+        : s_(s), x_(x), p_(param), perturb_(perturb) {}
 
     long double scale() const { return scale_; }
 
@@ -46,7 +51,8 @@ private:
             if (!plus && !eat('-')) break;
             L t = term();
             note(v), note(t);
-            v = plus ? v + t : v - t;
+            L mag = std::fmax(std::fabs(v), std::fabs(t));
+            v = round(plus ? v + t : v - t, mag);
         }
         --depth_;
         return v;
@@ -54,11 +60,19 @@ private:
     // The largest operand of any sum: cancellation makes the result's absolute error
     // about eps times this, whatever the result.
     void note(L v) { if (std::isfinite(v)) scale_ = std::fmax(scale_, std::fabs(v)); }
+    // One rounding of size perturb_ * mag; the sign sequence is fixed (a small LCG) so runs
+    // are reproducible, and mixed so that perturbations do not cancel by symmetry.
+    L round(L v, L mag) {
+        if (perturb_ == 0 || !std::isfinite(v) || !std::isfinite(mag)) return v;
+        state_ = state_ * 6364136223846793005ull + 1442695040888963407ull;
+        return v + ((state_ >> 63) ? perturb_ : -perturb_) * std::fabs(mag);
+    }
+    L round(L v) { return round(v, v); }
     L term() {
         L v = unary();
         while (true) {
-            if (eat('*')) v *= unary();
-            else if (eat('/')) v /= unary();
+            if (eat('*')) v = round(v * unary());
+            else if (eat('/')) v = round(v / unary());
             else break;
         }
         return v;
@@ -74,7 +88,7 @@ private:
     }
     L power() {
         L b = atom();
-        if (eat('^')) return real_pow(b, unary());
+        if (eat('^')) return round(real_pow(b, unary()));
         return b;
     }
     // a^b over the reals: undefined (NaN) for a negative base and a non-integer exponent,
@@ -137,6 +151,9 @@ private:
             return cmp(a, op, b) ? t : f;
         }
         L a = expr();
+        return round(call(name, a));
+    }
+    L call(const std::string& name, L a) {
         if (name == "max" || name == "min" || name == "pow") {
             if (!eat(',')) throw 0;
             L b = expr();
@@ -170,8 +187,9 @@ private:
     std::string_view s_;
     std::size_t i_ = 0;
     int depth_ = 0;
-    long double x_, p_;
+    long double x_, p_, perturb_;
     long double scale_ = 0;
+    unsigned long long state_ = 0x9e3779b97f4a7c15ull;
 };
 
 }  // namespace fuzz
