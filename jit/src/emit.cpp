@@ -3,6 +3,7 @@
 #include "symact/jit/ir_value.hpp"
 
 #include "emit.hpp"
+#include "schedule.hpp"
 
 #include <map>
 #include <vector>
@@ -220,6 +221,9 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
         b.SetInsertPoint(stail);
         store(i, vals, maskin);
         b.CreateBr(latch);
+        // Longest latency chain first (schedule.cpp): gelu's derivative reaches its chain
+        // of two divisions and erfc late in lower()'s order, which cost 14 % (bench_jit_aot).
+        schedule_critical_path(*compute);
     } else {
         // The masked loop handles only what the main loop leaves (fewer than U*W).
         lfull->eraseFromParent();
