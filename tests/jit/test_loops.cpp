@@ -188,7 +188,7 @@ TEST_CASE("loops: every length around the block and unroll boundaries (f32, f64,
 }
 
 TEST_CASE("loops: the same at every IR pipeline level (0: no passes, 3: LLVM's O3)") {
-    for (const char* e : {"where(x > 0, x, a*x)", "x*tanh(softplus(x))", "x"})
+    for (const char* e : {"where(x > 0, x, a*x)", "x*tanh(softplus(x))", "s*where(x > 0, x, a*expm1(x))", "x"})
         for (unsigned level : {0u, 3u}) check_lengths<float>(e, 0, level);
 }
 
