@@ -3,6 +3,7 @@
 #include "symact/jit/ir_value.hpp"
 
 #include "emit.hpp"
+#include "schedule.hpp"
 
 #include <map>
 #include <vector>
@@ -129,7 +130,9 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
     // One block's computation from its x and dy: the roots, dx = f'*dy, and dy*df/dp
     // rounded in S (as dx is) added to the double accumulators in acc (lanes off `mask`
     // add 0). Returns the values to store, in outs order.
+    std::vector<Value*> grads;  // the last body's dy*df/dp (lanes off `mask` 0), in S
     auto body = [&](Value* x, Value* dy, Value* mask, std::vector<Value*>& acc) {
+        grads.clear();
         leaves.xv = {x};
         auto out = codegen::lower<ir::Val<S>>(roots, leaves);
         std::vector<Value*> vals;
@@ -140,6 +143,7 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
             for (std::size_t k = 0; k < P; ++k) {
                 Value* g = b.CreateFMul(out[r++].v, dy);
                 if (mask) g = b.CreateSelect(mask, g, zero);
+                grads.push_back(g);
                 if (sizeof(S) == 4) g = b.CreateFPExt(g, dvt);
                 acc[k] = b.CreateFAdd(acc[k], g);
             }
@@ -176,6 +180,39 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
     std::size_t size = 0;
     for (const auto& ins : *compute) size += !llvm::isa<llvm::PHINode>(ins);
     const unsigned U = unroll_for(size);
+
+    // Float gradients of a dear body are summed in chunks, as the compile-time kernels do:
+    // the body stores dy*df/dp of each block into a buffer of C blocks, and a small loop
+    // adds the buffer to the double accumulators at the end of each chunk (and of the
+    // array). The float -> double conversions (two per 16 lanes, and a cross-lane extract)
+    // in the body itself had cost mpelu's backward 10 % against the compile-time kernel.
+    // The same values are added to the same lanes in the same order: the sums are
+    // unchanged, bit for bit.
+    const bool chunked = U == 0 && P > 0 && sizeof(S) == 4;
+    constexpr unsigned C = 16;  // blocks per chunk (W = 16: 256 elements, 1 KB a parameter)
+    std::vector<Value*> bufs;
+    Value* slot = nullptr;
+    if (chunked) {
+        b.SetInsertPoint(entry, entry->begin());
+        auto* chunk_t = llvm::ArrayType::get(vt, C);
+        for (std::size_t k = 0; k < P; ++k) {
+            auto* a = b.CreateAlloca(chunk_t);
+            a->setAlignment(llvm::Align(64));
+            bufs.push_back(a);
+        }
+        b.SetInsertPoint(compute);
+        // i / W mod C: i is a multiple of W, a power of two
+        slot = b.CreateAnd(b.CreateLShr(i, b.getInt64(llvm::Log2_32(W))), b.getInt64(C - 1));
+        for (std::size_t k = 0; k < P; ++k) {
+            auto* add = llvm::cast<llvm::Instruction>(acc[k]);
+            Value* ext = add->getOperand(1);
+            add->eraseFromParent();
+            if (auto* e = llvm::dyn_cast<llvm::Instruction>(ext); e && e->use_empty()) e->eraseFromParent();
+            acc[k] = acc_in[k];
+            b.CreateAlignedStore(grads[k], b.CreateInBoundsGEP(chunk_t, bufs[k], {b.getInt64(0), slot}),
+                                 llvm::Align(64));
+        }
+    }
     for (std::size_t k = 0; k < P; ++k) acc_in[k]->addIncoming(acc[k], latch);
 
     // load.tail: lanes l < n - i; the others read 0. Here n - i < U*W (with U = 0, < W),
@@ -193,8 +230,37 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
     b.CreateBr(compute);
 
     b.SetInsertPoint(latch);
-    i->addIncoming(b.CreateAdd(i, b.getInt64(W)), latch);
-    b.CreateBr(header);
+    Value* inext = b.CreateAdd(i, b.getInt64(W));
+    i->addIncoming(inext, latch);
+    if (!chunked) {
+        b.CreateBr(header);
+    } else {
+        // latch: a chunk ends where i + W is a multiple of C*W or reaches n; then
+        // sum: acc += the chunk's blocks 0 ..= slot, in order, and on to the header.
+        auto* sum = block("sum");
+        Value* chunk_end = b.CreateICmpEQ(b.CreateAnd(inext, b.getInt64(std::uint64_t(C) * W - 1)), b.getInt64(0));
+        b.CreateCondBr(b.CreateOr(chunk_end, b.CreateICmpSGE(inext, an)), sum, header);
+        b.SetInsertPoint(sum);
+        auto* s = b.CreatePHI(i64, 2, "s");
+        s->addIncoming(b.getInt64(0), latch);
+        std::vector<llvm::PHINode*> sacc;
+        auto* chunk_t = llvm::ArrayType::get(vt, C);
+        for (std::size_t k = 0; k < P; ++k) {
+            sacc.push_back(b.CreatePHI(dvt, 2, "acc.sum"));
+            sacc[k]->addIncoming(acc_in[k], latch);
+        }
+        Value* snext = b.CreateAdd(s, b.getInt64(1));
+        for (std::size_t k = 0; k < P; ++k) {
+            Value* g = b.CreateAlignedLoad(vt, b.CreateInBoundsGEP(chunk_t, bufs[k], {b.getInt64(0), s}),
+                                           llvm::Align(64));
+            Value* a = b.CreateFAdd(sacc[k], b.CreateFPExt(g, dvt));
+            sacc[k]->addIncoming(a, sum);
+            acc_in[k]->addIncoming(a, sum);
+        }
+        s->addIncoming(snext, sum);
+        i->addIncoming(inext, sum);
+        b.CreateCondBr(b.CreateICmpULE(snext, slot), sum, header);
+    }
 
     if (U == 0) {
         // A full block or the tail, one body: the stores follow the loads' choice.
@@ -220,6 +286,9 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
         b.SetInsertPoint(stail);
         store(i, vals, maskin);
         b.CreateBr(latch);
+        // Longest latency chain first (schedule.cpp): gelu's derivative reaches its chain
+        // of two divisions and erfc late in lower()'s order, which cost 14 % (bench_jit_aot).
+        schedule_critical_path(*compute);
     } else {
         // The masked loop handles only what the main loop leaves (fewer than U*W).
         lfull->eraseFromParent();

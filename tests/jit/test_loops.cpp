@@ -1,6 +1,6 @@
 // The kernels' loop structure (jit/src/emit.cpp): an unrolled, unmasked main loop for cheap
-// bodies and a masked loop for what it leaves, one shared body for dear ones, memmove for
-// pure copies. Every length around the block and unroll boundaries, float32 and float64,
+// bodies and a masked loop for what it leaves, one shared body for dear ones (float
+// gradients summed per chunk of 16 blocks), memmove for pure copies. Every length around the block and unroll boundaries, float32 and float64,
 // several vector widths, in place, per-channel gradients, and nothing written past n.
 #include <doctest/doctest.h>
 
@@ -82,6 +82,8 @@ template <class T> void check_lengths(const char* text, unsigned width, unsigned
     std::vector<std::size_t> lengths;
     for (std::size_t n = 0; n <= 8 * W + 3; ++n) lengths.push_back(n);
     for (std::size_t n : {std::size_t(1000), 64 * W - 1, 64 * W, 64 * W + 1}) lengths.push_back(n);
+    // dear float32 bodies with parameters sum their gradients in chunks of 16 blocks
+    for (std::size_t n : {16 * W - 1, 16 * W, 16 * W + 1, 32 * W + 5, 48 * W - 1}) lengths.push_back(n);
     const std::size_t pad = 2 * W + 1;
     for (std::size_t n : lengths) {
         INFO(text, " ", sizeof(T) == 4 ? "f32" : "f64", " W = ", W, " O", opt_level, " n = ", n);
@@ -186,7 +188,7 @@ TEST_CASE("loops: every length around the block and unroll boundaries (f32, f64,
 }
 
 TEST_CASE("loops: the same at every IR pipeline level (0: no passes, 3: LLVM's O3)") {
-    for (const char* e : {"where(x > 0, x, a*x)", "x*tanh(softplus(x))", "x"})
+    for (const char* e : {"where(x > 0, x, a*x)", "x*tanh(softplus(x))", "s*where(x > 0, x, a*expm1(x))", "x"})
         for (unsigned level : {0u, 3u}) check_lengths<float>(e, 0, level);
 }
 
@@ -228,10 +230,45 @@ TEST_CASE("loops: cheap bodies are unrolled without masks, dear ones emitted onc
     auto dear = kernel_ir("x*tanh(softplus(x))", "symact_fused");
     CHECK(count(dear, "= load <16 x float>") == 2);
     CHECK(count(dear, "@llvm.masked.load") == 2);
+    // Its float gradients: stored per block into a chunk buffer, converted to double and
+    // summed by a loop of their own (one fpext per parameter, none in the body); a cheap
+    // body's (prelu) are summed in the loop, two unmasked blocks and the masked one.
+    auto chunked = kernel_ir("s*where(x > 0, x, a*expm1(x))", "symact_backward");
+    CHECK(count(chunked, "\nsum:") == 1);
+    CHECK(count(chunked, "alloca [16 x <16 x float>]") == 2);
+    CHECK(count(chunked, "fpext") == 2);
+    auto inline_sum = kernel_ir("where(x > 0, x, a*x)", "symact_backward");
+    CHECK(count(inline_sum, "\nsum:") == 0);
+    CHECK(count(inline_sum, "fpext") == 3);
+    // double kernels add their gradients as they come
+    jit::Options o64;
+    o64.dtype = jit::DType::f64;
+    o64.vector_width = 8;
+    o64.keep_ir = true;
+    o64.disk_cache = false;
+    const std::string ir64 = jit::compile("s*where(x > 0, x, a*expm1(x))", o64).ir();
+    CHECK(count(ir64, "\nsum:") == 0);
+    CHECK(count(ir64, "alloca") == 0);
     // The identity: copies, no loop.
     for (const char* fn : {"symact_forward", "symact_backward", "symact_fused"}) {
         auto copy = kernel_ir("x", fn);
         CHECK(count(copy, "@llvm.memmove") == (std::string(fn) == "symact_fused" ? 2 : 1));
         CHECK(count(copy, "<16 x float>") == 0);
     }
+}
+
+TEST_CASE("loops: a dear body starts with its longest latency chain (schedule.cpp)") {
+    // gelu's derivative x exp(-x^2/2)/sqrt(2 pi) + erfc(-x/sqrt(2))/2 as lowered begins with
+    // exp(-x^2/2); its longest chain begins with the division x/sqrt(2) (then 1/(1 + |z|),
+    // erfc's polynomial and exp(-z^2)), which the scheduled body issues first.
+    auto bwd = kernel_ir("x*erfc(-x/sqrt(2))/2", "symact_backward");
+    const auto compute = bwd.find("\ncompute:");
+    REQUIRE(compute != std::string::npos);
+    auto first = [&](const char* what) { return bwd.find(what, compute); };
+    const auto div = first("fdiv <16 x float> %x,");
+    REQUIRE(div != std::string::npos);
+    CHECK(div < first("fmul"));
+    CHECK(div < first("@llvm.fma"));
+    // The body still computes the same values (every length: the test above; the catalog
+    // against the compile-time kernels: test_numerics.cpp).
 }
