@@ -45,21 +45,35 @@ SYMACT_MATH_INLINE V sigmoid_q(V t) {
 // loop is 25% faster).  It is the first step of the corrected q, so a kernel with both
 // shares everything up to the division after CSE.
 // sigmoid and dsigmoid use it; kernels that also need t (softplus) share T after CSE.
+// T = 2^off exp(x) for x <= 0 (or NaN): exp_neg without its last multiply by 2^-off
+// (exact, and normal even where exp(x) is subnormal).
+template <class V>
+SYMACT_MATH_INLINE V exp_neg_up(V x) {
+  auto e = exp_reduce_neg(x);
+  V s = scale_neg_s(e.kb);
+  return fma(s, e.p, s);
+}
+
+// q = t/(1 + t) from T = 2^off t (exp_neg_up) and D = 2^off + T rounded (any rounding of
+// it: the correction uses T alone), corrected as described above
 template <class V, bool Corrected = true>
-SYMACT_MATH_INLINE V sigmoid_q_of(V u) {
+SYMACT_MATH_INLINE V sigmoid_q_up(V T, V D) {
   using S = scalar_t<V>;
   using C = scale_neg_consts<S>;
   constexpr S up = S(1) / C::down;  // 2^off
-  auto e = exp_reduce_neg(-abs(u));
-  V s = scale_neg_s(e.kb);
-  V T = fma(s, e.p, s);  // 2^off exp(-|u|)
-  V q = T / (up + T);
+  V q = T / D;
   if constexpr (!Corrected) return q;
   V res = fma(-q, T, fma(q, K<V>(-up), T));  // T - 2^off q is exact (Sterbenz)
   if constexpr (is_f32<V>)
     return fma(res, K<V>(C::down), q);
   else
     return fma(res, fma(q, K<V>(-C::down), K<V>(C::down)), q);
+}
+template <class V, bool Corrected = true>
+SYMACT_MATH_INLINE V sigmoid_q_of(V u) {
+  constexpr scalar_t<V> up = scalar_t<V>(1) / scale_neg_consts<scalar_t<V>>::down;
+  V T = exp_neg_up(-abs(u));
+  return sigmoid_q_up<V, Corrected>(T, up + T);
 }
 
 template <class V>
