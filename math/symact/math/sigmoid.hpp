@@ -72,7 +72,9 @@ SYMACT_MATH_INLINE V sigmoid_q_up(V T, V D) {
 template <class V, bool Corrected = true>
 SYMACT_MATH_INLINE V sigmoid_q_of(V u) {
   constexpr scalar_t<V> up = scalar_t<V>(1) / scale_neg_consts<scalar_t<V>>::down;
-  V T = exp_neg_up(-abs(u));
+  auto e = exp_reduce_neg_abs(abs(u));
+  V s = scale_neg_s(e.kb);
+  V T = fma(s, e.p, s);  // = exp_neg_up(-abs(u)), one negation shorter
   return sigmoid_q_up<V, Corrected>(T, up + T);
 }
 
