@@ -116,39 +116,6 @@ template <class V>
 SYMACT_MATH_INLINE exp_reduced<V> exp_reduce_neg(V x) { return detail::exp_reduce_impl<true, false>(x, x); }
 template <class V>
 SYMACT_MATH_INLINE exp_reduced<V> exp_reduce_neg(V x, V xlo) { return detail::exp_reduce_impl<true, true>(x, xlo); }
-// exp_reduce_neg(-a) for a = |u| given directly (a >= 0 or NaN), without forming -a: the
-// same operations with the signs folded into the constants (kb = fma(a, -log2e, .),
-// r' = a + k ln2 = -r, p = fma(r'^2, Q(-r'), -r') with Q's odd coefficients negated), so
-// every value, r excepted (not returned: r = -r'), is bit-identical to
-// exp_reduce_neg(-a), one negation shorter.  sigmoid's q uses it.
-namespace detail {
-template <class S, std::size_t N>
-struct coeffs {
-  S c[N];
-};
-template <class S, std::size_t N>
-constexpr coeffs<S, N> negate_odd(const S (&q)[N]) {
-  coeffs<S, N> r{};
-  for (std::size_t i = 0; i < N; ++i) r.c[i] = i % 2 ? -q[i] : q[i];
-  return r;
-}
-}  // namespace detail
-template <class V>
-SYMACT_MATH_INLINE exp_reduced<V> exp_reduce_neg_abs(V a) {
-  using S = scalar_t<V>;
-  using C = detail::exp_consts<S>;
-  static constexpr auto qn = detail::negate_odd(C::q);  // Q(-r') = sum qn[i] r'^i
-  constexpr S kshift = kshift_neg<S>;
-  V ac = select(a > -C::lo, K<V>(-C::lo), a);  // NaN passes
-  V kb = fma(ac, K<V>(-C::log2e), K<V>(kshift));
-  V k = kb - kshift;
-  V rn = fma(k, K<V>(C::ln2_hi), ac);  // -r, exact
-  rn = fma(k, K<V>(C::ln2_lo), rn);
-  V r2 = rn * rn;
-  V p = fma(r2, horner2(rn, r2, qn.c), -rn);
-  return {k, -rn, p, kb};
-}
-
 // s (1 + p) as one fma with s = 2^(k + off) (exact: a power of two), then the exact-or-
 // rounding step by 2^-off: one rounding for normal results.
 template <class V>

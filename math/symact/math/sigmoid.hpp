@@ -30,7 +30,12 @@ SYMACT_MATH_INLINE V sigmoid_q(V t) {
   // residual t - q*(1 + t) = (t - q) - q*t: t - q is exact (t/2 <= q <= t, Sterbenz),
   // so one fma gives it with a single rounding, whatever the rounding of 1 + t was
   V res = fma(-q, t, t - q);
-  return fma(res, S(1) - q, q);  // q + res/(1+t), 1/(1+t) = 1 - q
+  // q + res/(1+t), 1/(1+t) = 1 - q; float32 drops the factor 1 - q as sigmoid_q_up
+  // below does (the same operations scaled by powers of two: bit-identical results)
+  if constexpr (is_f32<V>)
+    return q + res;
+  else
+    return fma(res, S(1) - q, q);
 }
 
 // The same q from u, one multiply shorter: exp_neg(-|u|) ends with T * 2^-off (T =
@@ -72,9 +77,7 @@ SYMACT_MATH_INLINE V sigmoid_q_up(V T, V D) {
 template <class V, bool Corrected = true>
 SYMACT_MATH_INLINE V sigmoid_q_of(V u) {
   constexpr scalar_t<V> up = scalar_t<V>(1) / scale_neg_consts<scalar_t<V>>::down;
-  auto e = exp_reduce_neg_abs(abs(u));
-  V s = scale_neg_s(e.kb);
-  V T = fma(s, e.p, s);  // = exp_neg_up(-abs(u)), one negation shorter
+  V T = exp_neg_up(-abs(u));
   return sigmoid_q_up<V, Corrected>(T, up + T);
 }
 
