@@ -44,10 +44,10 @@ SYMACT_MATH_INLINE V sigmoid_q(V t) {
 // scales it back and divides by 1 + t.  T is normal even where t is subnormal (u < -87).
 // float32 scales the residual by 2^-off alone (drops the 1/(1 + t) = 1 - q factor): the
 // correction is at most ~1.5 ulp of q, so over-correcting it by the factor 1 + t costs
-// at most ~q * 1.5 ulp, and the chain after the division is one fma shorter (the loops
-// are bound by that chain: sigmoid 4% faster).  Exhaustive float32: 1.654 ulp.
-// Corrected = false: the plain quotient (up to 2.4 ulp; dsigmoid, bound 4, uses it: its
-// loop is 25% faster).  It is the first step of the corrected q, so a kernel with both
+// at most ~q * 1.5 ulp, and one fma less (sigmoid's loop: 0.251 -> 0.228 ns together
+// with exp's horner2; bench/RESULTS.md).  Exhaustive float32: 1.690 ulp.
+// Corrected = false: the plain quotient (2.402 ulp for sigmoid; dsigmoid, bound 4, uses
+// it: 3.455 ulp, and its loop went from 0.284 to 0.191 ns).  It is the first step of the corrected q, so a kernel with both
 // shares everything up to the division after CSE.
 // sigmoid and dsigmoid use it; kernels that also need t (softplus) share T after CSE.
 // T = 2^off exp(x) for x <= 0 (or NaN): exp_neg without its last multiply by 2^-off
