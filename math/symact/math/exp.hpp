@@ -90,7 +90,8 @@ SYMACT_MATH_INLINE exp_reduced<V> exp_reduce_impl(V x, V xlo) {
   } else {
     r = fma(k, K<V>(-C::ln2_hi), xc);
     r = fma(k, K<V>(-C::ln2_lo), r);
-    p = fma(r * r, horner(r, C::q), r);
+    V r2 = r * r;
+    p = fma(r2, horner2(r, r2, C::q), r);
   }
   return {k, r, p, kb};
 }

@@ -47,6 +47,31 @@ SYMACT_MATH_INLINE V horner(V x, const scalar_t<V> (&c)[N]) {
   return horner_unrolled(x, c, std::make_index_sequence<N - 1>{});
 }
 
+// The same sum c[0] + c[1] x + c[2] x^2 + ..., evaluated as Horner in x2 = x*x (the
+// caller's, usually computed anyway) over the pairs c[2j] + c[2j+1] x.  The same number
+// of fma as horner (for odd N; one more for even N counting x2), but the dependency
+// chain is about half as long: the pairs are independent, and the loops over these
+// functions are bound by that chain's latency more than by the op count.
+template <std::size_t J, class V, std::size_t N>
+SYMACT_MATH_INLINE V horner2_pair(V x, const scalar_t<V> (&c)[N]) {
+  if constexpr (2 * J + 1 < N)
+    return fma(K<V>(c[2 * J + 1]), x, K<V>(c[2 * J]));
+  else
+    return K<V>(c[2 * J]);
+}
+template <class V, std::size_t N, std::size_t... J>
+SYMACT_MATH_INLINE V horner2_unrolled(V x, V x2, const scalar_t<V> (&c)[N], std::index_sequence<J...>) {
+  constexpr std::size_t M = (N + 1) / 2;  // pairs
+  V p = horner2_pair<M - 1>(x, c);
+  ((p = fma(p, x2, horner2_pair<M - 2 - J>(x, c))), ...);
+  return p;
+}
+template <class V, std::size_t N>
+SYMACT_MATH_INLINE V horner2(V x, V x2, const scalar_t<V> (&c)[N]) {
+  static_assert(N >= 2);
+  return horner2_unrolled(x, x2, c, std::make_index_sequence<(N + 1) / 2 - 1>{});
+}
+
 // a > b ? a : b.  If either is NaN the result is b (as x86 maxps); callers put the
 // value whose NaN must propagate in b, or handle NaN separately.
 template <class V>

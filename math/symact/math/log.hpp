@@ -86,7 +86,10 @@ template <class V>
 SYMACT_MATH_INLINE V log_core_log(V e, V f) {
   using C = log_consts<scalar_t<V>>;
   if constexpr (is_f32<V>)
-    return fma(e, K<V>(C::ln2), fma(f * f, horner(f, C::p_log), f));
+  {
+    V f2 = f * f;
+    return fma(e, K<V>(C::ln2), fma(f2, horner2(f, f2, C::p_log), f));
+  }
   else
     return log_core(e, f);
 }
