@@ -502,8 +502,7 @@ std::string generate_header(Function& fn, const HeaderOptions& o) {
         w += "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
         w += fmt::format("enum {{ {}num_params = {} }};\n", g.pfx, g.pnames.size());
     }
-    for (const auto& d : dts) bit_helpers(g, d);
-    // The kernels, then (before them) the sqrt helpers they call, if any.
+    // The kernels, then (before them) the bit-cast and sqrt helpers they call.
     std::string head = std::move(w);
     w.clear();
     for (const auto& d : dts)
@@ -518,6 +517,11 @@ std::string generate_header(Function& fn, const HeaderOptions& o) {
     }
     std::string kernels = std::move(w);
     w = std::move(head);
+    for (const auto& d : dts) bit_helpers(g, d);
+    // float32 pow computes in double (math/pow.hpp): an f32-only header needs the double casts
+    const std::string p64 = g.cpp ? "" : g.pfx;
+    if (!o.f64 && (mentions(kernels, p64 + "bits_f64") || mentions(kernels, p64 + "from_bits_f64")))
+        bit_helpers(g, Dtype{false, "f64", "double", block_f64});
     for (const auto& d : dts)
         if (mentions(kernels, fmt::format("{}sqrt_{}", g.cpp ? "" : g.pfx, d.suffix))) sqrt_helper(g, d);
     w += kernels;

@@ -171,6 +171,17 @@ template <class S> Val<S> as_float(const UInt<S>& a) {
     return detail::val<S>(fmt::format("{}({})", helper<S>("from_bits"), a.e));
 }
 
+Val<double> widen(const Val<float>& a) {
+    if (a.k) return Val<double>::splat(static_cast<double>(*a.k));
+    const char* cast = current->lang == Lang::cpp ? "static_cast<double>({})" : "(double){}";
+    return detail::val<double>(fmt::format(fmt::runtime(cast), a.e));
+}
+Val<float> narrow(const Val<double>& a) {
+    if (a.k) return Val<float>::splat(static_cast<float>(*a.k));
+    const char* cast = current->lang == Lang::cpp ? "static_cast<float>({})" : "(float){}";
+    return detail::val<float>(fmt::format(fmt::runtime(cast), a.e));
+}
+
 #define SYMACT_EMIT_INSTANTIATE(S)                                                   \
     template Val<S> fma(const Val<S>&, const Val<S>&, const Val<S>&);                \
     template Val<S> sqrt(const Val<S>&);                                             \

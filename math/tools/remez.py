@@ -230,10 +230,19 @@ def fits(prec):
     # s = (m-1)/(m+1), |s| <= (sqrt2-1)/(sqrt2+1); the kernel keeps 2s and (2/3)s^3 as
     # double words, so only this tail (< 2^-12 of the total) is in working precision.
     smax = (D(2).sqrt() - 1) / (D(2).sqrt() + 1) * D("1.002")
-    dpl = 3 if prec == "f32" else 8
-    d["pow_log"] = dict(f=lambda s: ((1 + s) / (1 - s)).ln(), g=lambda s: 2 * s + 2 * s ** 3 / 3,
+    dpl = 8  # float64 only: float32 pow works in double (pow32_* below)
+    if prec == "f64": d["pow_log"] = dict(f=lambda s: ((1 + s) / (1 - s)).ln(), g=lambda s: 2 * s + 2 * s ** 3 / 3,
                         w=rel(lambda s: ((1 + s) / (1 - s)).ln()), exps=list(range(5, 5 + 2 * dpl, 2)),
                         a=D("1e-6"), b=smax)
+    if prec == "f64":
+        # float32 pow computes in double (pow.hpp), so these are double tables used by the
+        # float32 kernel: log2((1+s)/(1-s)) = s * Q(s^2) (relative error ~2^-38), and
+        # 2^r = 1 + r * P(r) on |r| <= 1/2 (~2^-28.5)
+        f_l2 = lambda s: ((1 + s) / (1 - s)).ln() / LN2
+        d["pow32_log2"] = dict(f=f_l2, g=ZERO, w=rel(f_l2), exps=[1, 3, 5, 7, 9], a=D("1e-6"), b=smax)
+        f_e2 = lambda r: (r * LN2).exp()
+        h2 = D("0.5") * D("1.001")
+        d["pow32_exp2"] = dict(f=f_e2, g=lambda r: D(1), w=rel(f_e2), exps=list(range(1, 7)), a=-h2, b=h2)
     return d
 
 def hexlit(v, suffix):

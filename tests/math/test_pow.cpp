@@ -87,8 +87,33 @@ void check_edges() {
   CHECK(ulp_error(pw(T(10), y_max), pow_ref(T(10), y_max)) <= 4.0);
 }
 
+// float32 pow replaces |y| >= 2^64 (and y for x = 0 / inf) by 2^64 before its double
+// core (pow.hpp): results on both sides of that threshold, near x = 1 and for negative x.
+void check_far_y_f32() {
+  const float xs[] = {1.0f, -1.0f, std::nextafter(1.0f, 2.0f), std::nextafter(1.0f, 0.0f), -std::nextafter(1.0f, 2.0f),
+                      -std::nextafter(1.0f, 0.0f), 0.5f, -0.5f, 2.0f, -2.0f, 0.0f, -0.0f,
+                      std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity()};
+  const float ys[] = {0x1p63f, 0x1.fffffep63f, 0x1p64f, 0x1p65f, 0x1p100f, 0x1.fffffep127f, 0x1p24f, 0x1p23f + 1,
+                      0x1p24f - 1, 0x1p22f + 0.5f, 3e-39f, 1.5e-45f};
+  for (float x : xs)
+    for (float y : ys)
+      for (float sy : {y, -y}) {
+        float got = pw(x, sy), want = std::pow(x, sy);
+        INFO("x=", double(x), " y=", double(sy), " got=", double(got), " want=", double(want));
+        if (std::isnan(want)) {
+          CHECK(std::isnan(got));
+        } else if (want == 0 || std::isinf(want)) {
+          CHECK(got == want);
+          CHECK(std::signbit(got) == std::signbit(want));
+        } else {
+          CHECK(ulp_error(got, pow_ref(x, sy)) <= 4.0);
+        }
+      }
+}
+
 }  // namespace
 
+TEST_CASE("pow float32: |y| from 2^63 up, tiny y, odd y near 2^23") { check_far_y_f32(); }
 TEST_CASE("pow ulp sweep float32") { check_sweep<float>(); }
 TEST_CASE("pow ulp sweep float64") { check_sweep<double>(); }
 TEST_CASE("pow special values float32") { check_specials<float>(); }

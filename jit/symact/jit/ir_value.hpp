@@ -1,6 +1,7 @@
 // The LLVM backend of symact::math and codegen::lower(): a value type whose arithmetic
 // emits IR. Val<S> is a vector of W lanes of S (float or double), Mask<S> the W-lane i1
-// result of a comparison, UInt<S> the same-width unsigned vector (as_uint). Every
+// result of a comparison, UInt<S> the same-width unsigned vector (as_uint); widen /
+// narrow convert W lanes of float to W lanes of double and back. Every
 // primitive of math/symact/math/primitives.hpp is one IR instruction here, emitted
 // without fast-math flags (the math code relies on exact IEEE evaluation order).
 //
@@ -149,12 +150,16 @@ template <class S> Mask<S> mask_not(Mask<S> a) { return {builder().CreateNot(a.v
 template <class S> Val<S> select(Mask<S> m, Val<S> a, Val<S> b) { return {builder().CreateSelect(m.v, a.v, b.v)}; }
 template <class S> UInt<S> as_uint(Val<S> a) { return {builder().CreateBitCast(a.v, uvector_type<S>())}; }
 template <class S> Val<S> as_float(UInt<S> a) { return {builder().CreateBitCast(a.v, vector_type<S>())}; }
+// float32 lanes <-> float64 lanes, same lane count (fpext is exact; fptrunc rounds once).
+inline Val<double> widen(Val<float> a) { return {builder().CreateFPExt(a.v, vector_type<double>())}; }
+inline Val<float> narrow(Val<double> a) { return {builder().CreateFPTrunc(a.v, vector_type<float>())}; }
 
 }  // namespace symact::jit::ir
 
 template <class S> struct symact::math::value_traits<symact::jit::ir::Val<S>> {
     using scalar = S;
     using uscalar = symact::jit::ir::uint_of<S>;
+    using wide = symact::jit::ir::Val<double>;  // used for S = float only
     static symact::jit::ir::Val<S> splat(S c) { return symact::jit::ir::Val<S>::splat(c); }
     static symact::jit::ir::UInt<S> usplat(uscalar c) { return symact::jit::ir::UInt<S>::splat(c); }
 };

@@ -10,8 +10,13 @@
 //   V  the floating value                                   [float | double]
 //   M  a per-lane boolean, result of comparisons            [bool]
 //   U  the same-width unsigned integer, result of as_uint   [uint32_t | uint64_t]
+//   W  for a float32 V only: the float64 value of the same lanes    [double]
 // and a specialisation of value_traits<V> (below) naming the element types and
-// turning a compile-time constant into a V / U.
+// turning a compile-time constant into a V / U.  For a float32 V it also names W as
+// `using wide = ...` (wide_t<V>; W is itself a backend value type, with W's own
+// value_traits): a vector of n float lanes widens to a vector of n double lanes, so
+// the lane count never changes.  A backend without float32 values (the op counter)
+// need not define it; only code under `if constexpr (is_f32<V>)` uses it.
 //
 // The primitives (S = scalar_t<V>, US = uscalar_t<V>; n is a compile-time int):
 //   V+V V-V V*V V/V -V, and V op S, S op V for + - * /     IEEE, round to nearest
@@ -26,6 +31,10 @@
 //   as_uint(V) -> U, as_float(U) -> V                       bit casts (no value change)
 //   U+U U-U U&U U|U U^U, and U op US for the same ops      modulo 2^width
 //   U<<n U>>n                                               logical shifts, 0 < n < width
+//   widen(V) -> W, narrow(W) -> V        float32 V only: exact float -> double (fpext);
+//                                        double -> float rounded to nearest (fptrunc):
+//                                        one IEEE rounding, subnormal results and
+//                                        overflow to inf included
 //
 // Not primitives, on purpose: rounding to integer, int<->float conversion, min/max,
 // ldexp.  They are derived in helpers.hpp from the list above (the "add 1.5*2^p"
@@ -71,6 +80,7 @@ template <>
 struct value_traits<float> {
   using scalar = float;
   using uscalar = std::uint32_t;
+  using wide = double;
   static float splat(float c) { return c; }
   static std::uint32_t usplat(std::uint32_t c) { return c; }
 };
@@ -86,6 +96,9 @@ template <class V>
 using scalar_t = typename value_traits<V>::scalar;
 template <class V>
 using uscalar_t = typename value_traits<V>::uscalar;
+// The float64 value type of a float32 V's lanes (widen / narrow).
+template <class V>
+using wide_t = typename value_traits<V>::wide;
 
 // A compile-time constant as a V (lets generic code write K<V>(0.5) where a V is needed).
 template <class V>
@@ -119,5 +132,8 @@ SYMACT_MATH_INLINE std::uint32_t as_uint(float x) { return std::bit_cast<std::ui
 SYMACT_MATH_INLINE std::uint64_t as_uint(double x) { return std::bit_cast<std::uint64_t>(x); }
 SYMACT_MATH_INLINE float as_float(std::uint32_t u) { return std::bit_cast<float>(u); }
 SYMACT_MATH_INLINE double as_float(std::uint64_t u) { return std::bit_cast<double>(u); }
+
+SYMACT_MATH_INLINE double widen(float x) { return static_cast<double>(x); }
+SYMACT_MATH_INLINE float narrow(double x) { return static_cast<float>(x); }
 
 }  // namespace symact::math

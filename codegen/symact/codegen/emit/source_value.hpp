@@ -171,12 +171,16 @@ template <class S> Mask<S> mask_not(const Mask<S>& a);
 template <class S> Val<S> select(const Mask<S>& m, const Val<S>& a, const Val<S>& b);
 template <class S> UInt<S> as_uint(const Val<S>& a);
 template <class S> Val<S> as_float(const UInt<S>& a);
+// float <-> double of one element (fpext / fptrunc: a cast, one rounding for narrow).
+Val<double> widen(const Val<float>& a);
+Val<float> narrow(const Val<double>& a);
 
 }  // namespace symact::codegen::emit
 
 template <class S> struct symact::math::value_traits<symact::codegen::emit::Val<S>> {
     using scalar = S;
     using uscalar = symact::codegen::emit::uint_of<S>;
+    using wide = symact::codegen::emit::Val<double>;  // used for S = float only
     static symact::codegen::emit::Val<S> splat(S c) { return symact::codegen::emit::Val<S>::splat(c); }
     static symact::codegen::emit::UInt<S> usplat(uscalar c) { return symact::codegen::emit::UInt<S>::splat(c); }
 };
