@@ -71,7 +71,8 @@ namespace {
 template <class T>
 class Evaluator {
 public:
-    Evaluator(Graph& g, std::span<const T> xs, const ParamValues& p) : g_(g), xs_(xs), params_(p) {}
+    Evaluator(Graph& g, std::span<const T> xs, const ParamValues& p, NoiseKey noise = {})
+        : g_(g), xs_(xs), params_(p), noise_(noise) {}
     // One row: reductions fold over xs, the upstream gradient leaf (vjp.hpp) reads dy.
     Evaluator(Graph& g, std::span<const T> xs, std::span<const T> dy, const ParamValues& p)
         : g_(g), xs_(xs), dy_(dy), params_(p), row_(true) {}
@@ -89,7 +90,7 @@ public:
         Values out;
         for (auto a : args) out.varying = out.varying || vals_.at(a).varying;
         const bool upstream = n.op == Op::Param && g_.name(id) == upstream_name;
-        if (n.op == Op::Var || (upstream && row_)) out.varying = true;
+        if (n.op == Op::Var || (upstream && row_) || is_noise(n.op)) out.varying = true;
         if (is_reduction(n.op)) out.varying = false;  // one value per row
         std::size_t count = out.varying ? xs_.size() : 1;
         out.v.resize(count);
@@ -163,6 +164,13 @@ private:
                 T acc = O::template identity<T>();
                 for (std::size_t i = 0; i < xs_.size(); ++i) acc = O::template ref<T>(acc, a.at(i));
                 out.v.assign(1, acc);
+            } else if constexpr (requires { O::noise; }) {
+                if (row_)
+                    throw error(fmt::format("{} draws random numbers: row functions cannot use it (yet)",
+                                            O::name));
+                const auto stream = static_cast<std::uint32_t>(g_.node(args[0]).num.num());
+                for (std::size_t i = 0; i < count; ++i)
+                    out.v[i] = O::template ref<T>(noise_.offset + i, noise_.seed, stream);
             } else if constexpr (O::arity == 0) {
                 out.v[0] = O::template ref<T>();
             } else if constexpr (O::arity == 1) {
@@ -183,6 +191,7 @@ private:
     Graph& g_;
     std::span<const T> xs_, dy_;
     const ParamValues& params_;
+    NoiseKey noise_;
     bool row_ = false;
     std::unordered_map<std::uint32_t, Values> vals_;
 };
@@ -191,12 +200,12 @@ private:
 
 template <class T>
 std::vector<std::vector<T>> evaluate(std::span<const Expr> roots, std::span<const T> xs,
-                                     const ParamValues& params) {
+                                     const ParamValues& params, NoiseKey noise) {
     std::vector<std::vector<T>> out;
     if (roots.empty()) return out;
     if (xs.size() > limits::max_points)
         throw error(fmt::format("too many points: {} (limit {})", xs.size(), limits::max_points));
-    Evaluator<T> ev(*roots[0].g, xs, params);
+    Evaluator<T> ev(*roots[0].g, xs, params, noise);
     for (auto id : topological_order(roots)) ev.compute(id);
     for (Expr r : roots) {
         const auto& v = ev.get(r.id);
@@ -245,10 +254,10 @@ SYMACT_ROWS(long double)
 #undef SYMACT_ROWS
 
 template std::vector<std::vector<float>> evaluate<float>(std::span<const Expr>, std::span<const float>,
-                                                         const ParamValues&);
+                                                         const ParamValues&, NoiseKey);
 template std::vector<std::vector<long double>> evaluate<long double>(
-    std::span<const Expr>, std::span<const long double>, const ParamValues&);
+    std::span<const Expr>, std::span<const long double>, const ParamValues&, NoiseKey);
 template std::vector<std::vector<double>> evaluate<double>(std::span<const Expr>, std::span<const double>,
-                                                           const ParamValues&);
+                                                           const ParamValues&, NoiseKey);
 
 }  // namespace symact::codegen

@@ -19,8 +19,14 @@ bool is_reduction_name(std::string_view n) { return n == "rowmax" || n == "rowsu
 Function::Function(std::string_view text, const ParseOptions& opts)
     : text_(text), g_(std::make_unique<Graph>()) {
     f_ = rewrite(parse(*g_, text, opts, &info_));
-    if (!has_reduction(f_)) info_ = {};  // simplified away: rowmax(2) is 2
+    if (!has_reduction(f_)) {  // simplified away: rowmax(2) is 2
+        info_.reduction_pos = std::string_view::npos;
+        info_.reduction_name.clear();
+    }
     Expr roots[] = {f_};
+    bool noise = false;
+    for (auto id : topological_order(roots)) noise = noise || is_noise(g_->node(id).op);
+    if (!noise) info_.noise_pos = std::string_view::npos;  // simplified away: uniform(0)*0
     params_ = parameters(roots);
 }
 
@@ -31,6 +37,14 @@ void Function::require_elementwise(std::string_view what) const {
                             info_.reduction_name,
                             is_reduction_name(info_.reduction_name) ? "reduction" : "function", what),
                 text_, info_.reduction_pos);
+}
+
+void Function::require_no_noise(std::string_view what) const {
+    if (!has_noise()) return;
+    throw error(fmt::format("{} draws random numbers: {} cannot compute it yet (noise runs in the "
+                            "JIT and the reference evaluator: symact eval --seed)",
+                            info_.noise_name, what),
+                text_, info_.noise_pos);
 }
 
 Expr Function::vjp(std::string_view wrt) {

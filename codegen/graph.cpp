@@ -37,6 +37,10 @@ bool is_reduction(Op op) {
     return visit_op(op, [](auto o) { return requires { decltype(o)::reduction; }; });
 }
 
+bool is_noise(Op op) {
+    return visit_op(op, [](auto o) { return requires { decltype(o)::noise; }; });
+}
+
 // ---- Expr accessors ---------------------------------------------------------------------
 Op Expr::op() const { return g->node(id).op; }
 std::span<const std::uint32_t> Expr::arg_ids() const { return g->args(id); }

@@ -366,6 +366,18 @@ private:
                  t);
         if (op == Op::Const) return at(t, [&] { return expand(args); });
         if (is_reduction(op)) noted_reduction(t);
+        if (is_noise(op)) {
+            const Expr k = args[0];
+            if (!k.is_const() || !k.number().is_integer() || k.number().is_negative() ||
+                k.number().num() > ops::max_noise_stream)
+                fail_at(fmt::format("the argument of {}(k) is its stream: an integer constant from 0 to {} "
+                                    "(streams draw independently)", name, ops::max_noise_stream),
+                        arg_pos[0]);
+            if (info_ && info_->noise_pos == std::string_view::npos) {
+                info_->noise_pos = t.pos;
+                info_->noise_name = std::string(text(t));
+            }
+        }
         return at(t, [&] { return g_.apply(op, args); });
     }
 

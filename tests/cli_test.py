@@ -232,6 +232,39 @@ rc, out, err = run('nn', '--help')
 check('nn help', rc == 0 and 'usage: symact nn' in out, out + err)
 # ---- end symact nn ----
 
+# ---- noise ops in expressions: uniform(k), normal(k), --seed, --offset ----
+rrelu_train = 'where(x >= 0, x, (lower + (upper - lower)*uniform(0))*x)'
+res = {}
+for engine in ('jit', 'ref'):
+    for dtype in ('f64', 'f32'):
+        rc, out, err = run('eval', '--engine=' + engine, '--dtype=' + dtype, '--at=-1,-1,-1,2', '--seed=7',
+                           '--param=lower=0.125', '--param=upper=0.3333333333333333', '--grad', '--json', '--',
+                           rrelu_train)
+        check('eval noise %s %s rc' % (engine, dtype), rc == 0, err)
+        res[engine, dtype] = json.loads(out) if rc == 0 else {}
+j = res['jit', 'f64']
+check('eval noise: jit = ref (f64)', j == res['ref', 'f64'], repr(res))
+check('eval noise: jit = ref (f32)', res['jit', 'f32'] == res['ref', 'f32'], repr(res))
+check('eval noise: slopes differ per element, in [lower, upper], dx = slope',
+      len(set(j.get('df_dx', [])[:3])) == 3 and all(0.125 <= -v <= 1 / 3 for v in j.get('f', [])[:3])
+      and [-v for v in j.get('f', [])[:3]] == j.get('df_dx', [])[:3], repr(j))
+rc, out, err = run('eval', '--at=0,0,0,0', '--seed=7', '--json', '--', 'uniform(0)')
+rc2, out2, err2 = run('eval', '--at=0,0', '--seed=7', '--offset=2', '--json', '--', 'uniform(0)')
+check('eval noise: --offset continues the array', rc == 0 and rc2 == 0 and json.loads(out)['f'][2:] == json.loads(out2)['f'],
+      out + out2 + err + err2)
+rc2, out2, err2 = run('eval', '--at=0,0,0,0', '--seed=8', '--json', '--', 'uniform(0)')
+check('eval noise: another seed, other numbers', rc2 == 0 and json.loads(out)['f'] != json.loads(out2)['f'], out2 + err2)
+for args, text in [
+    (('eval', '--at=1', '--', 'uniform(x)'), 'integer constant from 0 to 32767'),
+    (('eval', '--at=1', '--seed=-3', '--', 'uniform(0)'), 'eval: --seed=-3: expected a non-negative integer'),
+    (('gen', '--name=k', '--', 'x*normal(0)'), 'normal draws random numbers: a generated header cannot compute it'),
+    (('inspect', '--', 'x*normal(0)'), 'normal draws random numbers: symact inspect'),
+    (('eval', '--at=1,2', '--rows=1', '--', 'uniform(0) + x - rowmax(x)'), 'uniform draws random numbers'),
+]:
+    rc, out, err = run(*args)
+    caret = '^' in err or '--seed' in text  # expression errors point at the op
+    check('noise error %r' % (args,), rc == 2 and text in err and caret, 'rc=%d err=%r' % (rc, err))
+
 for f in failures:
     print('FAIL', f)
 print('%d passed, %d failed' % (count - len(failures), len(failures)))

@@ -49,6 +49,9 @@ const std::map<std::string, RuleCase> rule_cases = {
     {"max", {"max(x^2, x + 1)", {-2, 0, 2}}},
     {"min", {"min(x^2, x + 1)", {-2, 0, 2}}},
     {"where", {"where(x > 1, x^2, 2*x - 1/x)", {-2, 0.5, 1.5, 3}}},
+    // noise: a constant of x at a fixed element (these points are element 0)
+    {"uniform", {"x*uniform(0) + x^2", {-2, 0.5, 3}}},
+    {"normal", {"sin(x)*normal(1)", {-2, 0.5, 3}}},
 };
 
 }  // namespace

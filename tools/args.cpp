@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <stdexcept>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -10,7 +12,8 @@
 
 namespace symact::cli {
 
-Args::Args(std::span<char*> argv, std::span<const OptionSpec> spec, std::string_view command) {
+Args::Args(std::span<char*> argv, std::span<const OptionSpec> spec, std::string_view command)
+    : command_(command) {
     bool only_positional = false;
     for (std::size_t i = 0; i < argv.size(); ++i) {
         std::string_view a = argv[i];
@@ -106,6 +109,22 @@ std::vector<std::pair<std::string, double>> parse_assignments(std::string_view t
         start = comma + 1;
     }
     return out;
+}
+
+std::uint64_t Args::get_uint(std::string_view name, std::uint64_t fallback) const {
+    auto text = get(name);
+    if (!text) return fallback;
+    std::size_t used = 0;
+    unsigned long long v = 0;
+    try {
+        if (text->empty() || (*text)[0] == '-') throw std::invalid_argument("sign");
+        v = std::stoull(*text, &used, 10);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text->size())
+        throw error(fmt::format("{}: --{}={}: expected a non-negative integer", command_, name, *text));
+    return v;
 }
 
 }  // namespace symact::cli

@@ -1,6 +1,7 @@
 // Command-line plumbing shared by the symact subcommands: options of the form --name=value
 // or --name value, flags, "--" before a positional that may start with '-'.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <span>
@@ -25,8 +26,11 @@ public:
     std::optional<std::string> get(std::string_view name) const;
     std::vector<std::string> all(std::string_view name) const;
     const std::vector<std::string>& positional() const { return positional_; }
+    // A non-negative integer option (seeds, offsets, counts); throws naming it.
+    std::uint64_t get_uint(std::string_view name, std::uint64_t fallback) const;
 
 private:
+    std::string command_;
     std::multimap<std::string, std::string> values_;
     std::vector<std::string> positional_;
 };

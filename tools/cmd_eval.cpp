@@ -33,6 +33,8 @@ product for the given --dy) for each element.
   --grad                   also print df/dx and df/dNAME for each parameter
   --dy=Y1,Y2,...           upstream gradient (default all ones): df_dx[i] = dy[i]*f'(x[i]),
                            df_dparam[NAME][i] = dy[i]*df/dNAME(x[i]), dparam[NAME] = its sum
+  --seed=S, --offset=O     what the noise ops uniform(k), normal(k) draw from: the numbers
+                           depend on S and on each point's index O + i (default 0, 0)
   --dtype=f64|f32          precision of the evaluation (default f64)
   --engine=jit|ref|aot     jit (default): the compiled fused kernels (LLVM, vectorized);
                            ref: the reference evaluator (scalar libm, each node once);
@@ -48,7 +50,8 @@ example: symact eval --at=-1,0,1 --grad --param=alpha=1.5 -- 'where(x > 0, x, al
 )";
 constexpr OptionSpec spec[] = {{"at", true},    {"param", true, true}, {"grad", false},
                                {"dy", true},    {"dtype", true},       {"engine", true},
-                               {"json", false}, {"help", false}, {"rows", true}};
+                               {"json", false}, {"help", false}, {"rows", true},
+                               {"seed", true},  {"offset", true}};
 
 template <class T> std::string num(T v) {
     if (std::isnan(v)) return "\"nan\"";
@@ -68,6 +71,7 @@ struct Request {
     bool grad = false, json = false;
     std::string text;
     std::size_t rows = 1;
+    std::uint64_t seed = 0, offset = 0;  // noise ops
 };
 
 // f, then with --grad dy*f' and dy*df/dparam per point (rows), and the sums of the latter.
@@ -84,7 +88,7 @@ Values<T> eval_ref(codegen::Function& fn, const Request& rq) {
         for (const auto& p : fn.params()) roots.push_back(fn.derivative(p));
     }
     std::vector<T> xs(rq.at.begin(), rq.at.end());
-    Values<T> v{codegen::evaluate<T>(roots, xs, rq.params), {}};
+    Values<T> v{codegen::evaluate<T>(roots, xs, rq.params, {rq.seed, rq.offset}), {}};
     // Scale the derivatives by dy in T, as a kernel's backward pass would.
     for (std::size_t r = 1; r < v.rows.size(); ++r)
         for (std::size_t i = 0; i < xs.size(); ++i) v.rows[r][i] = static_cast<T>(rq.dy[i]) * v.rows[r][i];
@@ -106,23 +110,24 @@ Values<T> eval_jit(const codegen::Function& fn, const Request& rq) {
     const std::size_t n = rq.at.size();
     std::vector<T> xs(rq.at.begin(), rq.at.end()), dy(rq.dy.begin(), rq.dy.end()), y(n), dx(n);
     jit::ParamValues pv, per_point;
+    const jit::Noise noise{rq.seed, rq.offset};
     for (const auto& [name, v] : rq.params) {
         pv[name] = {v};
         per_point[name] = std::vector<double>(n, v);
     }
     Values<T> v;
     if (!rq.grad) {
-        k.forward(std::span<const T>(xs), std::span<T>(y), pv);
+        k.forward(std::span<const T>(xs), std::span<T>(y), pv, {}, noise);
         v.rows.push_back(y);
         return v;
     }
     auto sums = k.forward_backward(std::span<const T>(xs), std::span<const T>(dy), std::span<T>(y),
-                                   std::span<T>(dx), pv);
+                                   std::span<T>(dx), pv, {}, noise);
     v.rows = {y, dx};
     if (fn.params().empty() || n == 0) return v;
     std::vector<T> scratch(n);
     auto each = k.backward(std::span<const T>(xs), std::span<const T>(dy), std::span<T>(scratch),
-                           per_point, jit::Layout{n, 1});
+                           per_point, jit::Layout{n, 1}, noise);
     for (const auto& p : fn.params()) {
         v.rows.emplace_back(each[p].begin(), each[p].end());
         v.sums.push_back(sums[p][0]);
@@ -349,6 +354,8 @@ int cmd_eval(std::span<char*> argv) {
     Request rq;
     rq.at = parse_list(*a.get("at"), "at");
     rq.grad = a.flag("grad");
+    rq.seed = a.get_uint("seed", 0);
+    rq.offset = a.get_uint("offset", 0);
     rq.json = a.flag("json");
     rq.dy = a.get("dy") ? parse_list(*a.get("dy"), "dy") : std::vector<double>(rq.at.size(), 1.0);
     if (rq.dy.size() != rq.at.size())

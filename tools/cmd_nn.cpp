@@ -54,23 +54,6 @@ template <class T> std::string plain(T v) {
     return fmt::format("{}", v);
 }
 
-// A non-negative integer option.
-std::uint64_t get_uint(const Args& a, std::string_view name, std::uint64_t fallback) {
-    auto text = a.get(name);
-    if (!text) return fallback;
-    std::size_t used = 0;
-    unsigned long long v = 0;
-    try {
-        if (text->empty() || (*text)[0] == '-') throw std::invalid_argument("sign");
-        v = std::stoull(*text, &used, 10);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used == 0 || used != text->size())
-        throw error(fmt::format("nn: --{}={}: expected a non-negative integer", name, *text));
-    return v;
-}
-
 double get_double(const Args& a, std::string_view name, double fallback) {
     auto text = a.get(name);
     if (!text) return fallback;
@@ -198,10 +181,10 @@ int cmd_nn(std::span<char*> argv) {
     if (rq.train && channel) throw error(fmt::format("nn: --train is for rrelu and the noisy layers, not {}", rq.name));
     if (rq.name == "maxout") {
         if (!a.get("k")) throw error("nn: maxout needs --k=K (pieces per group)");
-        rq.k = get_uint(a, "k", 0);
+        rq.k = a.get_uint("k", 0);
     }
-    rq.seed = get_uint(a, "seed", 0);
-    rq.offset = get_uint(a, "offset", 0);
+    rq.seed = a.get_uint("seed", 0);
+    rq.offset = a.get_uint("offset", 0);
     rq.rrelu.lower = get_double(a, "lower", rq.rrelu.lower);
     rq.rrelu.upper = get_double(a, "upper", rq.rrelu.upper);
     rq.rrelu.training = rq.train;

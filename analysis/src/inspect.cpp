@@ -284,6 +284,7 @@ double gaussian_mean(const Evaluator& ev) {
 }  // namespace
 
 Report inspect(codegen::Function& fn, const codegen::ParamValues& params, const InspectOptions& opts) {
+    fn.require_no_noise("symact inspect (saturation, range and gradient analyses of a deterministic f)");
     Report r;
     r.layers = opts.layers;
     Expr f = fn.f(), df = fn.derivative("x");

@@ -46,6 +46,7 @@ Panel make_panel(const PanelSpec& spec, const PlotOptions& o) {
     for (std::string_view prefix : {"d/dx ", "d/dx:"})
         if (text.starts_with(prefix)) only_derivative = true, text = trim(text.substr(prefix.size()));
     codegen::Function fn(expand_bare_name(text, o.parse), o.parse);
+    fn.require_no_noise("symact plot");
     codegen::Expr f = fn.f(), df = fn.derivative("x");
 
     std::vector<double> xs;

@@ -455,6 +455,7 @@ Lang parse_lang(std::string_view s) {
 }
 
 std::string generate_header(Function& fn, const HeaderOptions& o) {
+    fn.require_no_noise("a generated header");  // its kernels take no seed or element index
     check_identifier(o.name, "--name");
     std::vector<std::string> ns_parts;
     if (!o.ns.empty()) {

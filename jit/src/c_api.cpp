@@ -64,11 +64,13 @@ Packed pack(const symact::jit::Kernel& k, const double* params, const size_t* co
 }
 
 int run(const symact_kernel* h, int mode, const void* x, const void* dy, void* y, void* dx, size_t n,
-        size_t channels, size_t inner, const double* params, const size_t* counts, double* dparams) {
+        size_t channels, size_t inner, const double* params, const size_t* counts, double* dparams,
+        uint64_t seed = 0, uint64_t offset = 0) {
     return guard([&] {
         const auto& k = kernel(h);
         auto pk = pack(k, params, counts, dparams, mode != 0);
-        k.run(mode, x, dy, y, dx, n, {channels, inner}, pk.p.data(), pk.counts.data(), pk.g.data());
+        k.run(mode, x, dy, y, dx, n, {channels, inner}, pk.p.data(), pk.counts.data(), pk.g.data(),
+              {seed, offset});
     });
 }
 }  // namespace
@@ -140,6 +142,11 @@ int symact_run(const symact_kernel* k, int mode, const void* x, const void* dy, 
                size_t n, size_t channels, size_t inner, const double* params, const size_t* counts,
                double* dparams) {
     return run(k, mode, x, dy, y, dx, n, channels, inner, params, counts, dparams);
+}
+int symact_run_seeded(const symact_kernel* k, int mode, const void* x, const void* dy, void* y,
+                      void* dx, size_t n, size_t channels, size_t inner, const double* params,
+                      const size_t* counts, double* dparams, uint64_t seed, uint64_t offset) {
+    return run(k, mode, x, dy, y, dx, n, channels, inner, params, counts, dparams, seed, offset);
 }
 
 }  // extern "C"

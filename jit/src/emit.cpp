@@ -25,9 +25,30 @@ using llvm::Value;
 template <class S> struct Leaves {
     ir::Val<S> xv;
     std::map<std::string, ir::Val<S>, std::less<>> params;
+    llvm::IRBuilder<>* b = nullptr;
+    unsigned width = 0;
+    Value *index = nullptr, *seed = nullptr, *offset = nullptr;  // i64: block start, call's seed, offset
     ir::Val<S> x() { return xv; }
     ir::Val<S> param(std::string_view n) { return params.find(n)->second; }
     ir::Val<S> constant(const codegen::Number& c) { return ir::Val<S>::splat(c.as<S>()); }
+    // The noise ops' counter and key (lower.hpp): words of 32 bits in lanes of S's width.
+    std::pair<Value*, Value*> words(Value* v64) {  // a <W x i64> -> (low, high) words
+        Value* hi = b->CreateLShr(v64, 32);
+        if (sizeof(S) == 8) return {b->CreateAnd(v64, 0xFFFFFFFFull), hi};
+        auto* u32 = llvm::FixedVectorType::get(b->getInt32Ty(), width);
+        return {b->CreateTrunc(v64, u32), b->CreateTrunc(hi, u32)};
+    }
+    std::pair<ir::UInt<S>, ir::UInt<S>> noise_index() {
+        std::vector<llvm::Constant*> iota;
+        for (unsigned l = 0; l < width; ++l) iota.push_back(b->getInt64(l));
+        Value* first = b->CreateVectorSplat(width, b->CreateAdd(offset, index));
+        auto [lo, hi] = words(b->CreateAdd(first, llvm::ConstantVector::get(iota)));
+        return {{lo}, {hi}};
+    }
+    std::pair<ir::UInt<S>, ir::UInt<S>> noise_seed() {
+        auto [lo, hi] = words(b->CreateVectorSplat(width, seed));
+        return {{lo}, {hi}};
+    }
 };
 
 // Blocks of W lanes per iteration of the unmasked main loop, from the size of one block's
@@ -68,7 +89,7 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
     auto* dvt = llvm::FixedVectorType::get(b.getDoubleTy(), W);
     llvm::Type* ptr = b.getPtrTy();
     llvm::Type* i64 = b.getInt64Ty();
-    auto* ft = llvm::FunctionType::get(b.getVoidTy(), {ptr, ptr, ptr, ptr, i64, ptr, ptr}, false);
+    auto* ft = llvm::FunctionType::get(b.getVoidTy(), {ptr, ptr, ptr, ptr, i64, ptr, ptr, i64, i64}, false);
     auto* f = llvm::Function::Create(ft, llvm::Function::ExternalLinkage,
                                      symbol_names[static_cast<int>(mode)], m);
     f->addFnAttr(llvm::Attribute::NoUnwind);
@@ -98,6 +119,10 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
     // entry: parameters are loaded and splatted once.
     b.SetInsertPoint(entry);
     Leaves<S> leaves;
+    leaves.b = &b;
+    leaves.width = W;
+    leaves.seed = f->getArg(7);
+    leaves.offset = f->getArg(8);
     for (std::size_t k = 0; k < pnames.size(); ++k) {
         Value* p = b.CreateLoad(st, b.CreateConstInBoundsGEP1_64(st, ap, k));
         leaves.params.emplace(pnames[k], ir::Val<S>{b.CreateVectorSplat(W, p)});
@@ -131,9 +156,10 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
     // rounded in S (as dx is) added to the double accumulators in acc (lanes off `mask`
     // add 0). Returns the values to store, in outs order.
     std::vector<Value*> grads;  // the last body's dy*df/dp (lanes off `mask` 0), in S
-    auto body = [&](Value* x, Value* dy, Value* mask, std::vector<Value*>& acc) {
+    auto body = [&](Value* index, Value* x, Value* dy, Value* mask, std::vector<Value*>& acc) {
         grads.clear();
         leaves.xv = {x};
+        leaves.index = index;
         auto out = codegen::lower<ir::Val<S>>(roots, leaves);
         std::vector<Value*> vals;
         std::size_t r = 0;
@@ -176,7 +202,7 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
     auto* dyin = has_d ? b.CreatePHI(vt, 2, "dy") : nullptr;
     auto* maskin = b.CreatePHI(llvm::FixedVectorType::get(b.getInt1Ty(), W), 2, "mask");
     std::vector<Value*> acc(acc_in.begin(), acc_in.end());
-    auto vals = body(xin, dyin, maskin, acc);
+    auto vals = body(i, xin, dyin, maskin, acc);
     std::size_t size = 0;
     for (const auto& ins : *compute) size += !llvm::isa<llvm::PHINode>(ins);
     const unsigned U = unroll_for(size);
@@ -327,7 +353,7 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
         }
         std::vector<Value*> a(macc.begin(), macc.end());
         std::vector<std::vector<Value*>> mvals(U);
-        for (unsigned u = 0; u < U; ++u) mvals[u] = body(xs[u], dys[u], nullptr, a);
+        for (unsigned u = 0; u < U; ++u) mvals[u] = body(idx[u], xs[u], dys[u], nullptr, a);
         for (unsigned u = 0; u < U; ++u) store(idx[u], mvals[u], nullptr);
         Value* jnext = b.CreateAdd(j, b.getInt64(step));
         j->addIncoming(jnext, main);

@@ -34,7 +34,7 @@ template <> struct Typed<double> { static constexpr DType t = DType::f64; };
 template <class T>
 SYMACT_CALLS_JIT_CODE void run_typed(const detail::KernelImpl& k, Mode mode, const T* x, const T* dy, T* y, T* dx,
                std::size_t size, Layout l, const double* const* params,
-               const std::size_t* counts, double* const* grads) {
+               const std::size_t* counts, double* const* grads, Noise noise) {
     const std::size_t P = k.params.size();
     auto fn = reinterpret_cast<KernelFn>(k.code.fn[static_cast<int>(mode)]);
     const bool grad = mode != Mode::forward;
@@ -47,7 +47,7 @@ SYMACT_CALLS_JIT_CODE void run_typed(const detail::KernelImpl& k, Mode mode, con
         if (grad) std::fill(grads[j], grads[j] + counts[j], 0.0);
     }
     if (!per_channel) {
-        fn(x, dy, y, dx, static_cast<std::int64_t>(size), pv.data(), acc.data());
+        fn(x, dy, y, dx, static_cast<std::int64_t>(size), pv.data(), acc.data(), noise.seed, noise.offset);
         if (grad)
             for (std::size_t j = 0; j < P; ++j) grads[j][0] = acc[j];
         return;
@@ -62,7 +62,7 @@ SYMACT_CALLS_JIT_CODE void run_typed(const detail::KernelImpl& k, Mode mode, con
             }
             std::size_t off = (n * C + c) * inner;
             fn(x + off, dy ? dy + off : nullptr, y ? y + off : nullptr, dx ? dx + off : nullptr,
-               static_cast<std::int64_t>(inner), pv.data(), acc.data());
+               static_cast<std::int64_t>(inner), pv.data(), acc.data(), noise.seed, noise.offset + off);
             if (grad)
                 for (std::size_t j = 0; j < P; ++j) grads[j][counts[j] == 1 ? 0 : c] += acc[j];
         }
@@ -70,7 +70,7 @@ SYMACT_CALLS_JIT_CODE void run_typed(const detail::KernelImpl& k, Mode mode, con
 
 void run_checked(const detail::KernelImpl& k, Mode mode, DType t, const void* x, const void* dy,
                  void* y, void* dx, std::size_t size, Layout l, const double* const* params,
-                 const std::size_t* counts, double* const* grads) {
+                 const std::size_t* counts, double* const* grads, Noise noise) {
     const char* what = mode_name[static_cast<int>(mode)];
     auto tn = [](DType d) { return d == DType::f32 ? "float32" : "float64"; };
     if (t != k.dtype)
@@ -100,16 +100,18 @@ void run_checked(const detail::KernelImpl& k, Mode mode, DType t, const void* x,
     }
     if (k.dtype == DType::f32)
         run_typed<float>(k, mode, static_cast<const float*>(x), static_cast<const float*>(dy),
-                         static_cast<float*>(y), static_cast<float*>(dx), size, l, params, counts, grads);
+                         static_cast<float*>(y), static_cast<float*>(dx), size, l, params, counts, grads,
+                         noise);
     else
         run_typed<double>(k, mode, static_cast<const double*>(x), static_cast<const double*>(dy),
-                          static_cast<double*>(y), static_cast<double*>(dx), size, l, params, counts, grads);
+                          static_cast<double*>(y), static_cast<double*>(dx), size, l, params, counts, grads,
+                          noise);
 }
 
 // The typed entries: name-keyed parameters -> positional arrays, checks, run().
 template <class T>
 ParamGrads call(const detail::KernelImpl* k, Mode mode, std::span<const T> x, std::span<const T> dy,
-                std::span<T> y, std::span<T> dx, const ParamValues& p, Layout l) {
+                std::span<T> y, std::span<T> dx, const ParamValues& p, Layout l, Noise noise) {
     const char* what = mode_name[static_cast<int>(mode)];
     if (!k) throw error(fmt::format("{}: empty kernel handle", what));
     auto len = [&](const char* name, std::size_t n) {
@@ -144,23 +146,24 @@ ParamGrads call(const detail::KernelImpl* k, Mode mode, std::span<const T> x, st
             gp.push_back(v.data());
         }
     run_checked(*k, mode, Typed<T>::t, x.data(), dy.data(), y.data(), dx.data(), x.size(), l,
-                pv.data(), counts.data(), gp.data());
+                pv.data(), counts.data(), gp.data(), noise);
     return g;
 }
 }  // namespace
 
 #define SYMACT_TYPED(T)                                                                          \
-    void Kernel::forward(std::span<const T> x, std::span<T> y, const ParamValues& p, Layout l) const { \
-        call<T>(impl_.get(), Mode::forward, x, {}, y, {}, p, l);                                 \
+    void Kernel::forward(std::span<const T> x, std::span<T> y, const ParamValues& p, Layout l,  \
+                         Noise n) const {                                                        \
+        call<T>(impl_.get(), Mode::forward, x, {}, y, {}, p, l, n);                              \
     }                                                                                            \
     ParamGrads Kernel::backward(std::span<const T> x, std::span<const T> dy, std::span<T> dx,   \
-                                const ParamValues& p, Layout l) const {                          \
-        return call<T>(impl_.get(), Mode::backward, x, dy, {}, dx, p, l);                        \
+                                const ParamValues& p, Layout l, Noise n) const {                 \
+        return call<T>(impl_.get(), Mode::backward, x, dy, {}, dx, p, l, n);                     \
     }                                                                                            \
     ParamGrads Kernel::forward_backward(std::span<const T> x, std::span<const T> dy,            \
                                         std::span<T> y, std::span<T> dx, const ParamValues& p,  \
-                                        Layout l) const {                                        \
-        return call<T>(impl_.get(), Mode::fused, x, dy, y, dx, p, l);                            \
+                                        Layout l, Noise n) const {                               \
+        return call<T>(impl_.get(), Mode::fused, x, dy, y, dx, p, l, n);                         \
     }
 SYMACT_TYPED(float)
 SYMACT_TYPED(double)
@@ -168,11 +171,11 @@ SYMACT_TYPED(double)
 
 void Kernel::run(int mode, const void* x, const void* dy, void* y, void* dx, std::size_t size,
                  Layout l, const double* const* params, const std::size_t* counts,
-                 double* const* grads) const {
+                 double* const* grads, Noise noise) const {
     if (!impl_) throw error("run: empty kernel handle");
     if (mode < 0 || mode > 2) throw error(fmt::format("run: mode {} (0 forward, 1 backward, 2 fused)", mode));
     run_checked(*impl_, static_cast<Mode>(mode), impl_->dtype, x, dy, y, dx, size, l, params,
-                counts, grads);
+                counts, grads, noise);
 }
 
 namespace {

@@ -441,6 +441,7 @@ RowKernel compile_rows(std::string_view expr, const Options& o) {
     const unsigned w = detail::resolve_width(o);
     return detail::cached<RowKernel>(expr, o.memory_cache, detail::options_key(o, w) + "|rows", [&] {
         auto fn = std::make_unique<codegen::Function>(expr);  // throws symact::error with a caret
+        fn->require_no_noise("jit::compile_rows");
         std::string canonical = codegen::to_string(fn->f());
         auto build_it = [&o, w, canonical, fn = std::move(fn)]() mutable {
             RowKernel r;

@@ -62,6 +62,13 @@ int symact_run(const symact_kernel* k, int mode, const void* x, const void* dy, 
                size_t n, size_t channels, size_t inner, const double* params,
                const size_t* counts, double* dparams);
 
+/* symact_run for expressions with noise ops (uniform(k), normal(k)): the numbers depend on
+ * seed and on each element's global index, offset + i for x[i]. The other calls use seed 0,
+ * offset 0. Give backward the forward's seed and offset to regenerate its draws. */
+int symact_run_seeded(const symact_kernel* k, int mode, const void* x, const void* dy, void* y,
+                      void* dx, size_t n, size_t channels, size_t inner, const double* params,
+                      const size_t* counts, double* dparams, uint64_t seed, uint64_t offset);
+
 #ifdef __cplusplus
 }
 #endif

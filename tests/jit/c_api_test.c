@@ -68,6 +68,19 @@ int main(void) {
     CHECK(symact_forward(k, xd, yd, 3, NULL) == SYMACT_OK);
     CHECK(fabs(yd[2] - tanh(log1p(exp(1.0)))) < 1e-15);
     symact_release(k);
+
+    /* noise: seeded draws, chunk offsets (float32) */
+    o.dtype = SYMACT_F32;
+    CHECK(symact_compile("x + uniform(0)", &o, &k) == SYMACT_OK);
+    float xn[6] = {0, 0, 0, 0, 0, 0}, ya[6], yb[6], yc2[6];
+    CHECK(symact_run_seeded(k, 0, xn, NULL, ya, NULL, 6, 1, 0, NULL, NULL, NULL, 42, 0) == SYMACT_OK);
+    CHECK(symact_run_seeded(k, 0, xn, NULL, yb, NULL, 2, 1, 0, NULL, NULL, NULL, 42, 0) == SYMACT_OK);
+    CHECK(symact_run_seeded(k, 0, xn, NULL, yb + 2, NULL, 4, 1, 0, NULL, NULL, NULL, 42, 2) == SYMACT_OK);
+    CHECK(memcmp(ya, yb, sizeof ya) == 0);
+    CHECK(symact_run_seeded(k, 0, xn, NULL, yc2, NULL, 6, 1, 0, NULL, NULL, NULL, 43, 0) == SYMACT_OK);
+    CHECK(memcmp(ya, yc2, sizeof ya) != 0);
+    for (int i = 0; i < 6; ++i) CHECK(ya[i] >= 0.f && ya[i] < 1.f);
+    symact_release(k);
     symact_release(NULL);
 
     if (failures) fprintf(stderr, "%d failures\n", failures);

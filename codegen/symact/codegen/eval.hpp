@@ -3,6 +3,7 @@
 // It is the baseline the fast paths (compile-time kernels, JIT, generated code) are
 // tested against, not a fast path itself.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <span>
 #include <string>
@@ -14,10 +15,16 @@ namespace symact::codegen {
 
 using ParamValues = std::map<std::string, double, std::less<>>;
 
+// What the noise ops (uniform, normal) draw from: the call's seed and the global index of
+// the first element (xs[i] is element offset + i).
+struct NoiseKey {
+    std::uint64_t seed = 0, offset = 0;
+};
+
 // values[r][i] = roots[r] at x = xs[i]; T is float, double or long double (for tests). Throws symact::error for a parameter without a value.
 template <class T>
 std::vector<std::vector<T>> evaluate(std::span<const Expr> roots, std::span<const T> xs,
-                                     const ParamValues& params);
+                                     const ParamValues& params, NoiseKey noise = {});
 
 // Row functions (rowmax, rowsum, softmax, ... and their vector-Jacobian products, vjp.hpp):
 // xs is (rows, cols) row-major, reductions fold over each row and broadcast back; dy (empty,

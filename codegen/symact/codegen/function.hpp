@@ -28,6 +28,11 @@ public:
     // Throws symact::error naming the first reduction, with a caret under it, if the
     // expression has one; `what` is the elementwise-only path ("symact gen", ...).
     void require_elementwise(std::string_view what) const;
+    // Noise ops (uniform, normal): the values depend on the call's seed and the elements'
+    // indices. require_no_noise throws, with a caret under the first one, for the paths
+    // that cannot draw them yet (`what` names the path).
+    bool has_noise() const { return info_.noise_pos != std::string_view::npos; }
+    void require_no_noise(std::string_view what) const;
     // dx (wrt = "x") or the per-element share of d L/d param, given the upstream gradient
     // dy (vjp.hpp); for any expression, row function or not.
     Expr vjp(std::string_view wrt = "x");

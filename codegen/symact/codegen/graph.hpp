@@ -38,6 +38,7 @@ std::string_view op_name(Op op);  // "exp", "+", "*", "x", ...
 int op_arity(Op op);              // -1: n-ary (Add, Mul)
 bool is_comparison(Op op);
 bool is_reduction(Op op);        // rowmax, rowsum: one value per row (ops.hpp)
+bool is_noise(Op op);            // uniform, normal: one random number per element (ops.hpp)
 
 class Graph;
 

@@ -25,7 +25,9 @@ namespace symact::codegen {
 //   V param(std::string_view name) a parameter's value (loop-invariant)
 //   V constant(const Number& c)    a constant (lower() passes c; the backend rounds it)
 // and, in row kernels only, const V* known(std::uint32_t id): the value of a node computed
-// once per row (reductions, 1/rowsum(..)), or null.
+// once per row (reductions, 1/rowsum(..)), or null; and, where noise ops (uniform, normal)
+// can be drawn, noise_index() and noise_seed(): pairs (low, high 32 bits) of unsigned
+// values (the type of as_uint(V)): the element's global index and the call's seed.
 template <class B, class V>
 concept LoweringLeaves = requires(B b, std::string_view n, const Number& c) {
     { b.x() } -> std::convertible_to<V>;
@@ -176,6 +178,18 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
                 s.m = O::eval(val(args[0]), val(args[1]));
             } else if constexpr (std::is_same_v<O, ops::Where>) {
                 s.v = O::eval(*slot[args[0]].m, val(args[1]), val(args[2]));
+            } else if constexpr (requires { O::noise; }) {
+                if constexpr (requires { leaves.noise_index(); leaves.noise_seed(); }) {
+                    auto [lo, hi] = leaves.noise_index();
+                    auto [k0, k1] = leaves.noise_seed();
+                    const std::uint32_t tag = O::salt | static_cast<std::uint32_t>(g.node(args[0]).num.num());
+                    constexpr bool wide = sizeof(math::uscalar_t<V>) == 8;
+                    s.v = O::template eval<V>(math::threefry2x32<wide>(lo, hi | (tag << 16), k0, k1));
+                } else {
+                    throw symact::error(std::string(O::name) +
+                                        " draws random numbers: this kernel has no element index (noise "
+                                        "runs in the JIT and the reference evaluator)");
+                }
             } else if constexpr (O::arity == 0) {
                 s.v = O::template eval<V>();
             } else if constexpr (O::arity == 1) {

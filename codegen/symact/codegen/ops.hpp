@@ -409,6 +409,61 @@ struct RowSum {
     template <class V> SYMACT_MATH_INLINE static V eval(V acc, V u) { return acc + u; }
 };
 
+
+// ---- noise: one random number per element (math/random.hpp) ----------------------------
+// uniform(k) in [0, 1) and normal(k) ~ N(0, 1): k, the stream, is an integer constant
+// 0..32767; each stream (and each of the two ops) draws independently. The number is
+// Threefry-2x32-20 of the element's global index (the kernel call's offset + i, below
+// 2^48) under the call's 64-bit seed, never a function of x: its derivative is 0, and a
+// backward pass regenerates what the forward drew. Counter word 1 holds the index's high
+// 16 bits and salt | k above them.
+inline constexpr std::uint32_t max_noise_stream = 0x7FFF;
+struct NoiseWords {
+    std::uint32_t c0, c1, k0, k1;
+};
+inline NoiseWords noise_words(std::uint64_t index, std::uint64_t seed, std::uint32_t tag) {
+    return {static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32) | tag << 16,
+            static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
+}
+inline math::threefry_words<std::uint32_t> noise_draw(std::uint64_t index, std::uint64_t seed,
+                                                      std::uint32_t tag) {
+    NoiseWords n = noise_words(index, seed, tag);
+    return math::threefry2x32<false>(n.c0, n.c1, n.k0, n.k1);
+}
+struct Uniform {
+    static constexpr std::string_view name = "uniform";
+    static constexpr int arity = 1;
+    static constexpr bool noise = true;
+    static constexpr std::uint32_t salt = 0;
+    static constexpr auto deriv(auto, auto, auto) { return lit<0>; }
+    // (the same bits as math::uniform01, converted by a multiplication)
+    template <class T> static T ref(std::uint64_t index, std::uint64_t seed, std::uint32_t stream) {
+        auto w = noise_draw(index, seed, salt | stream);
+        if constexpr (std::is_same_v<T, float>) return static_cast<T>(w.w0 >> 9) * T(0x1p-23);
+        else return static_cast<T>((std::uint64_t{w.w0} << 20) | (w.w1 >> 12)) * T(0x1p-52);
+    }
+    template <class V, class U> SYMACT_MATH_INLINE static V eval(math::threefry_words<U> w) {
+        return math::uniform01<V>(w.w0, w.w1);
+    }
+};
+struct Normal {
+    static constexpr std::string_view name = "normal";
+    static constexpr int arity = 1;
+    static constexpr bool noise = true;
+    static constexpr std::uint32_t salt = 0x8000;
+    static constexpr auto deriv(auto, auto, auto) { return lit<0>; }
+    template <class T> static T ref(std::uint64_t index, std::uint64_t seed, std::uint32_t stream) {
+        auto w = noise_draw(index, seed, salt | stream);
+        const bool f = std::is_same_v<T, float>;
+        T u1 = T(1) - (f ? static_cast<T>(w.w0 >> 9) * T(0x1p-23) : static_cast<T>(w.w0) * T(0x1p-32));
+        T u2 = f ? static_cast<T>(w.w1 >> 9) * T(0x1p-23) : static_cast<T>(w.w1) * T(0x1p-32);
+        return std::sqrt(T(-2) * std::log(u1)) * std::cos(2 * std::numbers::pi_v<T> * u2);
+    }
+    template <class V, class U> SYMACT_MATH_INLINE static V eval(math::threefry_words<U> w) {
+        return math::normal01<V>(w.w0, w.w1);
+    }
+};
+
 }  // namespace symact::ops
 
 // The registry: X(Struct, spelling). Every front end and back end expands this list, so
@@ -419,5 +474,6 @@ struct RowSum {
     X(Sqrt, sqrt) X(Sign, sign) X(Abs, abs) X(Tanh, tanh) X(Sech2, sech2) X(Sinh, sinh)      \
     X(Cosh, cosh) X(Sin, sin) X(Cos, cos) X(Atan, atan) X(Erf, erf) X(Erfc, erfc)           \
     X(Sigmoid, sigmoid) X(Softplus, softplus) X(Max, max) X(Min, min) X(Where, where)       \
-    X(Lt, lt) X(Le, le) X(Gt, gt) X(Ge, ge) X(RowMax, rowmax) X(RowSum, rowsum)
+    X(Lt, lt) X(Le, le) X(Gt, gt) X(Ge, ge) X(RowMax, rowmax) X(RowSum, rowsum)            \
+    X(Uniform, uniform) X(Normal, normal)
 #define SYMACT_FUNCTION_OPS(X) SYMACT_CONSTANT_OPS(X) SYMACT_CALL_OPS(X)

@@ -33,6 +33,8 @@ const ParseOptions& default_parse_options();
 struct ParseInfo {
     std::size_t reduction_pos = std::string_view::npos;  // npos: the expression is elementwise
     std::string reduction_name;                          // as written: rowmax, softmax, ...
+    std::size_t noise_pos = std::string_view::npos;      // the first uniform(k) / normal(k)
+    std::string noise_name;
 };
 
 // Parses `text` into `g`. Throws symact::error with the position of the first problem. A

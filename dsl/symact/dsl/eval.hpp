@@ -124,6 +124,9 @@ struct machine {
             using Op = std::tuple_element_t<static_cast<std::size_t>(s.op), op_list>;
             if constexpr (s.mask) m[I] = Op::eval(val<a0>(), val<a1>());
             else if constexpr (std::is_same_v<Op, ops::Where>) v[I] = Op::eval(cond<a0>(), val<a1>(), val<a2>());
+            else if constexpr (requires { Op::noise; })
+                static_assert(sizeof(Op) == 0, "symact::dsl: uniform(k) and normal(k) draw per-element "
+                              "random numbers, which compile-time kernels do not do yet: use symact::jit::compile");
             else if constexpr (Op::arity == 0) v[I] = Op::template eval<V>();
             else if constexpr (Op::arity == 1) v[I] = Op::eval(val<a0>());
             else v[I] = Op::eval(val<a0>(), val<a1>());

@@ -51,6 +51,15 @@ struct Layout {
     std::size_t inner = 0;
 };
 
+// What the noise ops (uniform(k), normal(k)) draw from: the numbers are a function of the
+// seed and of each element's global index, offset + i for x[i] (below 2^48). Give a chunk
+// of a larger array its offset to draw what one call over the whole array would; give the
+// backward the forward's Noise to regenerate the forward's draws.
+struct Noise {
+    std::uint64_t seed = 0;
+    std::uint64_t offset = 0;
+};
+
 enum class Origin { compiled, disk, memory };
 
 // Where a kernel's compile time went, in ms. The kernels are compiled as two modules on
@@ -76,28 +85,29 @@ public:
     // y = f(x). y may be x (in place). Throws symact::error on a length or dtype mismatch
     // or a missing / unknown parameter.
     void forward(std::span<const float> x, std::span<float> y, const ParamValues& p = {},
-                 Layout l = {}) const;
+                 Layout l = {}, Noise n = {}) const;
     void forward(std::span<const double> x, std::span<double> y, const ParamValues& p = {},
-                 Layout l = {}) const;
+                 Layout l = {}, Noise n = {}) const;
     // dx = f'(x)*dy (dx may be dy); returns sum(dy*df/dp) for each parameter.
     ParamGrads backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
-                        const ParamValues& p = {}, Layout l = {}) const;
+                        const ParamValues& p = {}, Layout l = {}, Noise n = {}) const;
     ParamGrads backward(std::span<const double> x, std::span<const double> dy,
-                        std::span<double> dx, const ParamValues& p = {}, Layout l = {}) const;
+                        std::span<double> dx, const ParamValues& p = {}, Layout l = {},
+                        Noise n = {}) const;
     // Both in one pass over x and dy.
     ParamGrads forward_backward(std::span<const float> x, std::span<const float> dy,
                                 std::span<float> y, std::span<float> dx,
-                                const ParamValues& p = {}, Layout l = {}) const;
+                                const ParamValues& p = {}, Layout l = {}, Noise n = {}) const;
     ParamGrads forward_backward(std::span<const double> x, std::span<const double> dy,
                                 std::span<double> y, std::span<double> dx,
-                                const ParamValues& p = {}, Layout l = {}) const;
+                                const ParamValues& p = {}, Layout l = {}, Noise n = {}) const;
 
     // The untyped entry (the C API's): mode 0 forward, 1 backward, 2 fused; data of the
     // kernel's dtype; params[k] points to counts[k] values (1 or channels) in params()
     // order, grads[k] receives as many sums (may be null in forward mode).
     void run(int mode, const void* x, const void* dy, void* y, void* dx, std::size_t size,
              Layout l, const double* const* params, const std::size_t* counts,
-             double* const* grads) const;
+             double* const* grads, Noise n = {}) const;
 
     const std::vector<std::string>& params() const;  // sorted
     std::string expression() const;                  // the canonical form that was compiled

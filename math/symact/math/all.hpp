@@ -13,3 +13,4 @@
 #include <symact/math/trig.hpp>
 #include <symact/math/hyperbolic.hpp>
 #include <symact/math/pow.hpp>
+#include <symact/math/random.hpp>
