@@ -2,7 +2,7 @@
 # speed, against muparser's bulk mode (RESULTS.md, JIT section). Included from bench/CMakeLists.txt.
 if(TARGET symact_jit)
   add_executable(bench_jit ${CMAKE_CURRENT_LIST_DIR}/bench_jit.cpp)
-  target_link_libraries(bench_jit PRIVATE symact_jit benchmark::benchmark symact_flags)
+  target_link_libraries(bench_jit PRIVATE symact_jit symact_nn benchmark::benchmark symact_flags)
   find_package(muparser CONFIG QUIET)
   if(TARGET muparser::muparser)
     target_link_libraries(bench_jit PRIVATE muparser::muparser)
