@@ -111,7 +111,12 @@ struct machine {
         else if constexpr (s.k == sk::exp) v[I] = math::exp_from(r[a1]);
         else if constexpr (s.k == sk::expm1) v[I] = math::keep_zero(val<a0>(), math::expm1_from(r[a1]));
         else if constexpr (s.k == sk::sig_t) v[I] = math::sigmoid_t(val<a0>());
-        else if constexpr (s.k == sk::sig_q) v[I] = math::sigmoid_q(val<a0>());
+        else if constexpr (s.k == sk::sig_q) {
+            // float32: q from u (its exp reduction is t's, shared after CSE): the same bits
+            // as a pass whose q is computed alone (sig_qu); float64 sigmoid_q(t) already is
+            if constexpr (math::is_f32<V>) v[I] = math::sigmoid_q_of(val<P.steps[a0].a[0]>());
+            else v[I] = math::sigmoid_q(val<a0>());
+        }
         else if constexpr (s.k == sk::sig_qu) v[I] = math::sigmoid_q_of(val<a0>());
         else if constexpr (s.k == sk::sigmoid) v[I] = math::sigmoid_from(val<a0>(), val<a1>());
         else if constexpr (s.k == sk::softplus) v[I] = math::softplus_from(val<a0>(), val<a1>());

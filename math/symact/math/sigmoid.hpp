@@ -4,9 +4,11 @@
 //     sigmoid(u)  = u >= 0 ? 1 - q : q
 //     dsigmoid(u) = sigmoid(u) * sigmoid(-u) = q * (1 - q)
 //     softplus(u) = max(u, 0) + log1p(t)
-// q is computed with one division plus a correction for the rounding of 1 + t and of
-// the division (the residual t - q(1+t) = (t - q) - qt, exact up to one rounding, times
-// 1/(1+t) = 1 - q, is added back), so q is about as accurate as t.  t is relatively
+// From t, q is computed with one division plus a correction for the rounding of 1 + t and
+// of the division (the residual t - q(1+t) = (t - q) - qt, exact up to one rounding, times
+// 1/(1+t) = 1 - q, is added back), so q is about as accurate as t.  float32 sigmoid and
+// dsigmoid of u take q = 1/(1 + e^|u|) instead, one division with an exact numerator and
+// no correction (detail::sigmoid_q_pos).  t is relatively
 // accurate down to subnormals, so both tails keep relative accuracy (sigmoid(-100),
 // dsigmoid(+-100), softplus(-100) ~ 3.7e-44), and no form subtracts nearly equal
 // numbers (1 - q >= 1/2).
@@ -44,12 +46,12 @@ SYMACT_MATH_INLINE V sigmoid_q(V t) {
 // scales it back and divides by 1 + t.  T is normal even where t is subnormal (u < -87).
 // float32 scales the residual by 2^-off alone (drops the 1/(1 + t) = 1 - q factor): the
 // correction is at most ~1.5 ulp of q, so over-correcting it by the factor 1 + t costs
-// at most ~q * 1.5 ulp, and one fma less (sigmoid's loop: 0.251 -> 0.228 ns together
-// with exp's horner2; bench/RESULTS.md).  Exhaustive float32: 1.690 ulp.
-// Corrected = false: the plain quotient (2.402 ulp for sigmoid; dsigmoid, bound 4, uses
-// it: 3.455 ulp, and its loop went from 0.284 to 0.191 ns).  It is the first step of the corrected q, so a kernel with both
-// shares everything up to the division after CSE.
-// sigmoid and dsigmoid use it; kernels that also need t (softplus) share T after CSE.
+// at most ~q * 1.5 ulp, and one fma less (float32 sech2 uses this q; float32 sigmoid did,
+// at 1.690 ulp, before sigmoid_q_pos below).
+// Corrected = false: the plain quotient (2.402 ulp for float32 sigmoid; float64 dsigmoid
+// uses it).  It is the first step of the corrected q, so a kernel with both shares
+// everything up to the division after CSE.
+// float64 sigmoid and dsigmoid use it; kernels that also need t (softplus) share T after CSE.
 // T = 2^off exp(x) for x <= 0 (or NaN): exp_neg without its last multiply by 2^-off
 // (exact, and normal even where exp(x) is subnormal).
 template <class V>
@@ -74,11 +76,50 @@ SYMACT_MATH_INLINE V sigmoid_q_up(V T, V D) {
   else
     return fma(res, fma(q, K<V>(-C::down), K<V>(C::down)), q);
 }
+namespace detail {
+// float32 q = sigmoid(-|u|) = 1/(1 + e^a), a = |u|, with one division and no correction.
+// It starts from exp(-a)'s reduction (exp_reduce_neg(-a): -a = k ln2 + r, k <= 0), the one
+// softplus's t = exp_neg(-a) uses, so kernels with both share it after CSE; then
+//     e^a = 2^-k (1 + p-),   p- = expm1(-r) (exp's polynomial at -r, r^2 shared)
+//     q   = 2^-off / D,      D = 2^-off (1 + e^a) = fma(s-, p-, s- + 2^-off)
+// with s- = 2^(-k - off) from s = 2^(k + off)'s bits by one integer subtract (powers of
+// two).  The numerator is exact, so q carries only D's rounding, the division's and p-'s
+// error (exhaustive: 1.749 ulp; t/(1 + t) needed three fma after the division to correct
+// its rounded numerator, and reached 1.690: 0.204 -> 0.173 ns per element).  A tiny q
+// stays relatively accurate, and a subnormal q is rounded once, by the division.
+// For -k > mant, s- + 2^-off rounds to s- (at -k = mant + 1 a tie, rounded to even): the
+// lost 2^k is added to p- instead (Fix; 2^k = 2^-off s, exact; p- + 2^k rounds by at most
+// 2^-(mant+3) relative).  Without it sigmoid reaches 2.444 ulp at k = -24; dsigmoid (bound
+// 4) goes without: 2.569 ulp.
+template <class V, bool Fix>
+SYMACT_MATH_INLINE V sigmoid_q_pos(V u) {
+  using S = scalar_t<V>;
+  using C = exp_consts<S>;
+  using P = scale_neg_consts<S>;
+  constexpr uscalar_t<V> two_bias_bits = uscalar_t<V>(2 * int(fmt<S>::bias)) << fmt<S>::mant;
+  auto e = exp_reduce_neg(-abs(u));
+  V s = scale_neg_s(e.kb);                                 // 2^(k + off)
+  V sm = as_float(KU<V>(two_bias_bits) - as_uint(s));      // 2^(-k - off)
+  V r2 = e.r * e.r;
+  V pm = fma(r2, horner2(-e.r, r2, C::q), -e.r);           // expm1(-r)
+  V c = sm + P::down;
+  if constexpr (Fix)
+    pm = select(e.k < -S(fmt<S>::mant), fma(s, K<V>(P::down), pm), pm);
+  return K<V>(P::down) / fma(sm, pm, c);
+}
+}  // namespace detail
+
+// q = sigmoid(-|u|) from u.  float32: sigmoid_q_pos above (Corrected = false: dsigmoid's
+// form, without the -k > mant fix); float64: t/(1 + t) from exp_neg_up, corrected.
 template <class V, bool Corrected = true>
 SYMACT_MATH_INLINE V sigmoid_q_of(V u) {
-  constexpr scalar_t<V> up = scalar_t<V>(1) / scale_neg_consts<scalar_t<V>>::down;
-  V T = exp_neg_up(-abs(u));
-  return sigmoid_q_up<V, Corrected>(T, up + T);
+  if constexpr (is_f32<V>) {
+    return detail::sigmoid_q_pos<V, Corrected>(u);
+  } else {
+    constexpr scalar_t<V> up = scalar_t<V>(1) / scale_neg_consts<scalar_t<V>>::down;
+    V T = exp_neg_up(-abs(u));
+    return sigmoid_q_up<V, Corrected>(T, up + T);
+  }
 }
 
 template <class V>
