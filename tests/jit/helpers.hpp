@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -48,5 +50,17 @@ template <class T> struct ScalarLeaves {
     T param(std::string_view n) { return params.find(n)->second; }
     T constant(const codegen::Number& c) { return c.as<T>(); }
 };
+
+// The calls in an IR text that are not LLVM intrinsics ("llvm.fma...", masked loads and
+// stores: single instructions): what a call-free kernel loop must not have.
+inline std::vector<std::string> non_intrinsic_calls(const std::string& ir) {
+    static const std::regex call(R"((call|invoke)\s[^@]*@([A-Za-z0-9_.]+))");
+    std::vector<std::string> bad;
+    std::istringstream lines(ir);
+    std::smatch m;
+    for (std::string line; std::getline(lines, line);)
+        if (std::regex_search(line, m, call) && m[2].str().rfind("llvm.", 0) != 0) bad.push_back(line);
+    return bad;
+}
 
 }  // namespace symact::test
