@@ -117,11 +117,16 @@ private:
         }
         if (std::isdigit((unsigned char)c) || c == '.') {
             std::string rest(s_.substr(i_, 64));
-            // a literal means a double (or an exact rational, equal to it for short literals);
-            // strtod, not stod: a subnormal literal is a value, not an exception
+            // a literal is an exact rational while its digits fit in 64 bits, else the nearest
+            // double (docs/SYNTAX.md). Read in long double (exact for integers below 2^64):
+            // the parity of an integer exponent between 2^53 and 2^63 decides the sign of
+            // x^n for x < 0, and a double reading rounded the odd 2876764011528395887 to an
+            // even number (fuzz finding). Integers from 2^63 on are doubles, as in the core.
+            // strtold, not stold: a subnormal literal is a value, not an exception.
             char* end = nullptr;
-            L v = std::strtod(rest.c_str(), &end);
+            L v = std::strtold(rest.c_str(), &end);
             if (end == rest.c_str()) throw 0;
+            if (v == std::trunc(v) && std::fabs(v) >= 0x1p63L) v = static_cast<double>(v);
             i_ += static_cast<std::size_t>(end - rest.c_str());
             return v;
         }
