@@ -231,19 +231,31 @@ Expr Graph::mul(std::span<const Expr> factors) {
         if (fresh) groups.push_back({base.id, {}});
         groups[it->second].second.push_back(e);
     }
+    std::vector<Expr> powers;
     for (auto& [base, exps] : groups) {
-        Expr e = exps.size() == 1 ? exps[0] : add(exps);
-        Expr p = pow({this, base}, e);
-        // pow may give a constant, or a product when it distributes over one
-        std::span<const std::uint32_t> parts = p.op() == Op::Mul ? p.arg_ids() : std::span(&p.id, 1);
-        for (auto id : parts) {
-            Expr a{this, id};
-            if (!a.is_const()) {
-                out.push_back(id);
-            } else if (a.number().is_zero()) {
-                return constant(0);
-            } else if (!a.number().is_one()) {
-                consts.push_back(a.number());
+        // x^a * x^b = x^(a+b), unless an exponent is an inexact (double) constant: its sum
+        // with another rounds (x * x^2.0873258023056798e19 would become x^2.0873...e19, even
+        // instead of odd, and change the sign for x < 0; fuzz finding)
+        bool inexact = exps.size() > 1 && std::any_of(exps.begin(), exps.end(), [](Expr e) {
+            return e.is_const() && !e.number().is_exact();
+        });
+        powers.clear();
+        if (inexact)
+            for (Expr e : exps) powers.push_back(pow({this, base}, e));
+        else
+            powers.push_back(pow({this, base}, exps.size() == 1 ? exps[0] : add(exps)));
+        for (Expr p : powers) {
+            // pow may give a constant, or a product when it distributes over one
+            std::span<const std::uint32_t> parts = p.op() == Op::Mul ? p.arg_ids() : std::span(&p.id, 1);
+            for (auto id : parts) {
+                Expr a{this, id};
+                if (!a.is_const()) {
+                    out.push_back(id);
+                } else if (a.number().is_zero()) {
+                    return constant(0);
+                } else if (!a.number().is_one()) {
+                    consts.push_back(a.number());
+                }
             }
         }
     }
