@@ -200,9 +200,15 @@ Expr Graph::add(std::span<const Expr> terms) {
     } else {
         throw error("constant arithmetic overflows: a sum of constants is not a finite double");
     }
-    // A term may itself have become a sum (c*(a+b) stays a product, but guard anyway).
+    // A term may itself have become a sum: a/2 + a/2 with a = u + v is 1*a = a (fuzz
+    // finding). Flatten it by adding again (its terms are then like terms of the others).
     if (out.empty()) return constant(0);
     if (out.size() == 1) return {this, out[0]};
+    if (std::any_of(out.begin(), out.end(), [this](std::uint32_t id) { return node(id).op == Op::Add; })) {
+        std::vector<Expr> again;
+        for (auto id : out) again.push_back({this, id});
+        return add(again);
+    }
     std::sort(out.begin(), out.end(), [this](auto a, auto b) { return less(a, b); });
     return intern(Node(Op::Add), out);
 }

@@ -22,12 +22,13 @@ public:
 
     long double scale() const { return scale_; }
 
-    // nullopt: the naive reader does not accept the text (the real parser may still).
+    // nullopt: the naive reader does not accept the text (the real parser may still), or a
+    // power left the real domain somewhere (even where a comparison then hid the NaN).
     std::optional<long double> run() {
         try {
             long double v = expr();
             skip();
-            if (i_ != s_.size()) return std::nullopt;
+            if (i_ != s_.size() || out_of_domain_) return std::nullopt;
             return v;
         } catch (int) {
             return std::nullopt;
@@ -99,8 +100,11 @@ private:
     // exponent's parity, which floating-point exponents that large do not carry (every long
     // double above 2^64 is even; x^2*x*x^-E against the simplified x^(3 - E) differ in it,
     // and (-0.75)^-inf has no sign over the reals, C's +inf being a limit convention).
-    static L real_pow(L a, L b) {
-        if (std::signbit(a) && (!(std::fabs(b) < 0x1p53L) || b != std::trunc(b))) return NAN;
+    L real_pow(L a, L b) {
+        if (std::signbit(a) && (!(std::fabs(b) < 0x1p53L) || b != std::trunc(b))) {
+            out_of_domain_ = out_of_domain_ || (!std::isnan(a) && !std::isnan(b));
+            return NAN;
+        }
         return std::pow(a, b);
     }
     bool cmp(L a, std::string_view op, L b) {
@@ -196,6 +200,7 @@ private:
     std::string_view s_;
     std::size_t i_ = 0;
     int depth_ = 0;
+    bool out_of_domain_ = false;
     long double x_, p_, perturb_;
     long double scale_ = 0;
     unsigned long long state_ = 0x9e3779b97f4a7c15ull;
