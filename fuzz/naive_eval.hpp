@@ -23,7 +23,7 @@ public:
     long double scale() const { return scale_; }
 
     // nullopt: the naive reader does not accept the text (the real parser may still), or a
-    // power left the real domain somewhere (even where a comparison then hid the NaN).
+    // NaN arose somewhere (even where a comparison then hid it).
     std::optional<long double> run() {
         try {
             long double v = expr();
@@ -64,6 +64,9 @@ private:
     // One rounding of size perturb_ * mag; the sign sequence is fixed (a small LCG) so runs
     // are reproducible, and mixed so that perturbations do not cancel by symmetry.
     L round(L v, L mag) {
+        // a NaN anywhere (0*inf, a power outside the reals, ...) makes the value unreliable
+        // even where a comparison hides it afterwards: run() gives up
+        if (std::isnan(v)) out_of_domain_ = true;
         if (perturb_ == 0 || !std::isfinite(v) || !std::isfinite(mag)) return v;
         state_ = state_ * 6364136223846793005ull + 1442695040888963407ull;
         return v + ((state_ >> 63) ? perturb_ : -perturb_) * std::fabs(mag);
