@@ -184,7 +184,7 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
                     auto [k0, k1] = leaves.noise_seed();
                     const std::uint32_t tag = O::salt | static_cast<std::uint32_t>(g.node(args[0]).num.num());
                     constexpr bool wide = sizeof(math::uscalar_t<V>) == 8;
-                    s.v = O::template eval<V>(math::threefry2x32<wide>(lo, hi | (tag << 16), k0, k1));
+                    s.v = O::template eval<V>(math::threefry2x32<wide>(lo, ops::noise_c1(hi, tag), k0, k1));
                 } else {
                     throw symact::error(std::string(O::name) +
                                         " draws random numbers: this kernel has no element index (noise "

@@ -421,8 +421,11 @@ inline constexpr std::uint32_t max_noise_stream = 0x7FFF;
 struct NoiseWords {
     std::uint32_t c0, c1, k0, k1;
 };
+// Counter word 1 of an element: its index's high bits (below 2^16) under salt | stream.
+// Every path (reference, lower.hpp's kernels, the DSL) packs it here.
+template <class U> SYMACT_MATH_INLINE U noise_c1(U index_hi, std::uint32_t tag) { return index_hi | (tag << 16); }
 inline NoiseWords noise_words(std::uint64_t index, std::uint64_t seed, std::uint32_t tag) {
-    return {static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32) | tag << 16,
+    return {static_cast<std::uint32_t>(index), noise_c1(static_cast<std::uint32_t>(index >> 32), tag),
             static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
 }
 inline math::threefry_words<std::uint32_t> noise_draw(std::uint64_t index, std::uint64_t seed,
