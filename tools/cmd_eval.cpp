@@ -153,14 +153,15 @@ Values<T> eval_aot(const codegen::Function& fn, const Request& rq) {
     std::vector<double> p = k->bind(rq.params);
     const std::size_t n = rq.at.size(), np = k->params.size();
     std::vector<T> xs(rq.at.begin(), rq.at.end()), dy(rq.dy.begin(), rq.dy.end()), y(n), dx(n);
+    const dsl::noise nz{rq.seed, rq.offset};
     Values<T> v;
     if (!rq.grad) {
-        fns.forward(xs.data(), y.data(), n, p.data());
+        fns.forward(xs.data(), y.data(), n, p.data(), nz);
         v.rows.push_back(y);
         return v;
     }
     std::vector<double> dp(np, 0.0);
-    fns.fused(xs.data(), dy.data(), y.data(), dx.data(), n, p.data(), dp.data());
+    fns.fused(xs.data(), dy.data(), y.data(), dx.data(), n, p.data(), dp.data(), nz);
     v.rows = {y, dx};
     for (const auto& name : fn.params()) {  // the output's order: sorted names
         std::size_t j = 0;
@@ -169,7 +170,7 @@ Values<T> eval_aot(const codegen::Function& fn, const Request& rq) {
         for (std::size_t i = 0; i < n; ++i) {
             std::vector<double> one(np, 0.0);
             T scratch;
-            fns.backward(&xs[i], &dy[i], &scratch, 1, p.data(), one.data());
+            fns.backward(&xs[i], &dy[i], &scratch, 1, p.data(), one.data(), {rq.seed, rq.offset + i});
             row[i] = static_cast<T>(one[j]);
         }
         v.rows.push_back(row);

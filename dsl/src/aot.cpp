@@ -12,15 +12,24 @@
 namespace symact::dsl {
 namespace {
 
-// PyTorch's defaults, for parameters the caller does not set.
-constexpr double default_of(std::string_view p) {
+// PyTorch's defaults, for parameters the caller does not set; for the noisy activations,
+// those of the authors' reference code (NTanhP, NSigmoidP in github.com/caglar/noisy_units).
+constexpr double default_of(std::string_view entry, std::string_view p) {
+    if (entry.starts_with("noisy_hardtanh")) {
+        if (p == "alpha") return 1.15;
+        if (p == "c") return 0.5;
+    }
+    if (entry.starts_with("noisy_hardsigmoid")) {
+        if (p == "alpha") return 1.1;
+        if (p == "c") return 0.15;
+    }
     if (p == "slope") return 0.01;
     if (p == "a") return 0.25;
     if (p == "lower") return 1.0 / 8;
     if (p == "upper") return 1.0 / 3;
     if (p == "lambda") return 0.5;
     if (p == "b") return 4.0;
-    return 1.0;  // alpha, beta
+    return 1.0;  // alpha, beta, p
 }
 
 template <const auto& E>
@@ -30,23 +39,22 @@ struct entry {
         static const K kk = kernel(E);
         return kk;
     }
-    static constexpr auto params = [] {
-        std::array<aot_param, K::np> out{};
-        for (std::size_t i = 0; i < K::np; ++i) out[i] = {K::names::value[i], default_of(K::names::value[i])};
-        return out;
-    }();
-    template <class S> static void fwd(const S* x, S* y, std::size_t n, const double* p) {
-        k().template run_raw<mode::forward, S>(x, nullptr, y, nullptr, n, p, nullptr);
-    }
-    template <class S> static void bwd(const S* x, const S* dy, S* dx, std::size_t n, const double* p, double* dp) {
-        k().template run_raw<mode::backward, S>(x, dy, nullptr, dx, n, p, dp);
+    static inline std::array<aot_param, K::np> params{};  // filled by make(): defaults by entry
+    template <class S> static void fwd(const S* x, S* y, std::size_t n, const double* p, noise nz) {
+        k().template run_raw<mode::forward, S>(x, nullptr, y, nullptr, n, p, nullptr, 1, nz);
     }
     template <class S>
-    static void fused(const S* x, const S* dy, S* y, S* dx, std::size_t n, const double* p, double* dp) {
-        k().template run_raw<mode::fused, S>(x, dy, y, dx, n, p, dp);
+    static void bwd(const S* x, const S* dy, S* dx, std::size_t n, const double* p, double* dp, noise nz) {
+        k().template run_raw<mode::backward, S>(x, dy, nullptr, dx, n, p, dp, 1, nz);
+    }
+    template <class S>
+    static void fused(const S* x, const S* dy, S* y, S* dx, std::size_t n, const double* p, double* dp, noise nz) {
+        k().template run_raw<mode::fused, S>(x, dy, y, dx, n, p, dp, 1, nz);
     }
     static aot_kernel make(std::string_view name) {
-        return {name, params, {&fwd<float>, &bwd<float>, &fused<float>}, {&fwd<double>, &bwd<double>, &fused<double>}};
+        for (std::size_t i = 0; i < K::np; ++i) params[i] = {K::names::value[i], default_of(name, K::names::value[i])};
+        return {name, params, noisy_plan<typename K::fused_plan>, {&fwd<float>, &bwd<float>, &fused<float>},
+                {&fwd<double>, &bwd<double>, &fused<double>}};
     }
 };
 

@@ -29,3 +29,12 @@ void softmax_fb(std::size_t rows, std::size_t cols, std::span<const float> x, st
 void log_softmax_f(std::size_t rows, std::size_t cols, std::span<const double> x, std::span<double> y) {
     symact::row_kernel(act::log_softmax).forward(rows, cols, x, y);
 }
+// noise ops: the counter-based generator is add/rotate/xor, inlined and vectorized
+inline constexpr auto rrelu_train = where(x >= 0, x, (param<"lower"> + (param<"upper"> - param<"lower">) * uniform(lit<0>)) * x);
+double rrelu_train_fb(std::span<const float> x, std::span<const float> dy, std::span<float> y, std::span<float> dx) {
+    return symact::kernel(rrelu_train)
+        .forward_backward(x, dy, y, dx, param<"lower"> = 0.125, param<"upper"> = 0.25, noise{7, 0})[param<"lower">];
+}
+void normal_f64(std::span<const double> xs, std::span<double> y) {
+    symact::kernel(x + normal(lit<1>)).forward(xs, y, noise{7, 0});
+}

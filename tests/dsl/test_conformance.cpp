@@ -194,6 +194,11 @@ TEST_CASE("catalog vs conformance cases (float64 and float32)") {
         CHECK(check_case<double>(c, *k, it->second, false) == 0);
         CHECK(check_case<float>(c, *k, it->second, true) == 0);
     }
-    // every catalog entry met at least one case
-    for (const auto& k : symact::dsl::aot_kernels()) CHECK_MESSAGE(seen.count(std::string(k.name)), k.name);
+    // every catalog entry met at least one case, but the noise entries: the conformance set
+    // has no RReLU in training or noisy activations (tests/dsl/test_noise.cpp holds them to
+    // nn/'s layers and to direct loops instead)
+    const std::set<std::string> no_case = {"rrelu_train", "noisy_hardtanh", "noisy_hardtanh_train",
+                                           "noisy_hardsigmoid", "noisy_hardsigmoid_train"};
+    for (const auto& k : symact::dsl::aot_kernels())
+        CHECK_MESSAGE((seen.count(std::string(k.name)) || no_case.count(std::string(k.name))), k.name);
 }

@@ -86,11 +86,12 @@ template <class S> int check_entry(const dsl::aot_kernel& k) {
         cmp("forward f", "", i, y2[i], ref[0][i]);
         cmp("fused df/dx", "", i, dx[i], ref[1][i]);
         cmp("backward df/dx", "", i, dx2[i], ref[1][i]);
-        // per point, so the parameter sums are df/dparam itself
+        // per point, so the parameter sums are df/dparam itself (a noisy entry's point i
+        // draws as element i: offset i)
         std::vector<double> g1(np), g2(np);
         S one = 1, d1, f1;
-        fns.backward(&xs[i], &one, &d1, 1, p.data(), g1.data());
-        fns.fused(&xs[i], &one, &f1, &d1, 1, p.data(), g2.data());
+        fns.backward(&xs[i], &one, &d1, 1, p.data(), g1.data(), dsl::noise{0, i});
+        fns.fused(&xs[i], &one, &f1, &d1, 1, p.data(), g2.data(), dsl::noise{0, i});
         for (std::size_t j = 0; j < np; ++j) {
             cmp("backward df/d", k.params[j].name, i, static_cast<S>(g1[j]), ref[2 + j][i]);
             cmp("fused df/d", k.params[j].name, i, static_cast<S>(g2[j]), ref[2 + j][i]);

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "symact/dsl/params.hpp"
+
 namespace symact::dsl {
 
 struct aot_param {
@@ -17,17 +19,28 @@ struct aot_param {
     double default_value;  // PyTorch's default, used when a value is not given
 };
 
+// p: parameter values in the order of aot_kernel::params; dp (may be null): sum(df/dp dy);
+// nz: what the noise ops draw from (entries with `noise`; ignored by the others).
 template <class S>
 struct aot_fns {
-    // p: parameter values in the order of aot_kernel::params; dp (may be null): sum(df/dp dy)
-    void (*forward)(const S* x, S* y, std::size_t n, const double* p);
-    void (*backward)(const S* x, const S* dy, S* dx, std::size_t n, const double* p, double* dp);
-    void (*fused)(const S* x, const S* dy, S* y, S* dx, std::size_t n, const double* p, double* dp);
+    void (*fwd)(const S* x, S* y, std::size_t n, const double* p, noise nz);
+    void (*bwd)(const S* x, const S* dy, S* dx, std::size_t n, const double* p, double* dp, noise nz);
+    void (*fus)(const S* x, const S* dy, S* y, S* dx, std::size_t n, const double* p, double* dp, noise nz);
+
+    void forward(const S* x, S* y, std::size_t n, const double* p, noise nz = {}) const { fwd(x, y, n, p, nz); }
+    void backward(const S* x, const S* dy, S* dx, std::size_t n, const double* p, double* dp, noise nz = {}) const {
+        bwd(x, dy, dx, n, p, dp, nz);
+    }
+    void fused(const S* x, const S* dy, S* y, S* dx, std::size_t n, const double* p, double* dp,
+               noise nz = {}) const {
+        fus(x, dy, y, dx, n, p, dp, nz);
+    }
 };
 
 struct aot_kernel {
     std::string_view name;
     std::span<const aot_param> params;
+    bool noise;  // draws random numbers (uniform, normal): results depend on the noise argument
     aot_fns<float> f32;
     aot_fns<double> f64;
 

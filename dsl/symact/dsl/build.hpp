@@ -168,7 +168,14 @@ template <class Op, class... A> constexpr auto mk_call(const A&... a) {
     static_assert(sizeof...(A) == static_cast<std::size_t>(Op::arity),
                   "symact::dsl: wrong number of arguments for this function");
     if constexpr (std::is_same_v<Op, Pow>) return mk_pow(a...);
-    else if constexpr (std::is_same_v<Op, Where>) {
+    else if constexpr (requires { Op::noise; }) {  // uniform(lit<k>), normal(lit<k>)
+        using K = std::tuple_element_t<0, std::tuple<A...>>;
+        static_assert(is_cst_v<K> && val<K>().den == 1 && val<K>().num >= 0 &&
+                          val<K>().num <= static_cast<std::int64_t>(max_noise_stream),
+                      "symact::dsl: the stream of uniform(k) and normal(k) is a constant lit<k>, "
+                      "an integer from 0 to 32767");
+        return call<Op, A...>(a...);
+    } else if constexpr (std::is_same_v<Op, Where>) {
         return [](const auto& c, const auto& p, const auto& q) {
             using C = std::remove_cvref_t<decltype(c)>;
             using P = std::remove_cvref_t<decltype(p)>;

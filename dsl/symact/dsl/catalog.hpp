@@ -21,6 +21,8 @@ inline constexpr auto alpha = param<"alpha">;      // elu, celu, mpelu
 inline constexpr auto beta = param<"beta">;        // mpelu, swish, softplus
 inline constexpr auto lambda = param<"lambda">;    // softshrink, hardshrink
 inline constexpr auto b = param<"b">;              // squareplus
+inline constexpr auto c = param<"c">;              // noisy_*: the noise's scale
+inline constexpr auto p = param<"p">;              // noisy_*: the slope inside its sigmoid
 
 inline constexpr auto identity = x;
 inline constexpr auto binary_step = where(x >= lit<0>, lit<1>, lit<0>);       // f(0) = 1, f' = 0
@@ -71,6 +73,38 @@ inline constexpr auto squareplus =
           where(x >= lit<0>, (x + dsl::sqrt(x * x + b)) / lit<2>, b / lit<2> / (dsl::sqrt(x * x + b) - x)));
 inline constexpr auto serf = x * erf(dsl::softplus(x));
 
+// ---- noise: `_train` entries draw (uniform(k), normal(k); the kernels' noise{seed, offset});
+// the plain names are the inference forms ----
+// RReLU in training (Xu et al., 2015): the negative slope drawn from U(lower, upper) per element.
+inline constexpr auto rrelu_train = where(x > lit<0>, x, (lower + (upper - lower) * uniform(lit<0>)) * x);
+
+// Noisy activations (Gulcehre, Moczulski, Denil, Bengio, ICML 2016), for a hard unit h with
+// its linearization u at 0: alpha h + (1 - alpha) u + d sigma eps, with Delta = h - u (0
+// where h is linear), d = -sgn(x) sgn(1 - alpha) and sigma = c (sigmoid(p Delta) - 1/2)^2,
+// written c tanh(p Delta / 2)^2 / 4: the same function, without the cancellation near
+// Delta = 0. Inference replaces eps by its mean: 0 for N(0, 1) (hard-tanh), sqrt(2/pi) for
+// |N(0, 1)| (hard-sigmoid; the authors' reference code's choices, as nn/noisy.hpp).
+namespace parts {
+inline constexpr auto hardsigmoid4 =  // the paper's hard-sigmoid, slope 1/4 (h' = 0 at the kinks)
+    where(x <= lit<-2>, lit<0>, where(x >= lit<2>, lit<1>, x / lit<4> + lit<1, 2>));
+inline constexpr auto sigmoid4_lin = x / lit<4> + lit<1, 2>;
+inline constexpr auto direction = -dsl::sign(x) * dsl::sign(lit<1> - alpha);
+template <class H, class U> constexpr auto scale(H h, U u) {
+    return c / lit<4> * pow(dsl::tanh(p * (h - u) / lit<2>), lit<2>);
+}
+inline constexpr auto tanh_mean = alpha * hardtanh + (lit<1> - alpha) * x;
+inline constexpr auto sigmoid_mean = alpha * hardsigmoid4 + (lit<1> - alpha) * sigmoid4_lin;
+}  // namespace parts
+inline constexpr auto noisy_hardtanh = parts::tanh_mean;  // E[eps] = 0: c and p drop out
+inline constexpr auto noisy_hardtanh_train =
+    parts::tanh_mean + parts::direction * parts::scale(hardtanh, x) * normal(lit<0>);
+inline constexpr auto noisy_hardsigmoid =
+    parts::sigmoid_mean + parts::direction * parts::scale(parts::hardsigmoid4, parts::sigmoid4_lin) *
+                              dsl::sqrt(lit<2> / constants::pi);
+inline constexpr auto noisy_hardsigmoid_train =
+    parts::sigmoid_mean +
+    parts::direction * parts::scale(parts::hardsigmoid4, parts::sigmoid4_lin) * abs(normal(lit<0>));
+
 // Row entries (row_kernel.hpp: reductions over the last axis of a (rows, cols) array).
 // Shifting by the row's max keeps exp from overflowing (1000 and -1000 are fine).
 inline constexpr auto softmax = exp(x - rowmax(x)) / rowsum(exp(x - rowmax(x)));
@@ -83,7 +117,8 @@ inline constexpr auto log_softmax = x - rowmax(x) - log(rowsum(exp(x - rowmax(x)
     X(identity) X(binary_step) X(sigmoid) X(tanh) X(relu) X(relu6) X(leaky_relu) X(prelu)       \
     X(rrelu) X(elu) X(selu) X(celu) X(mpelu) X(gelu) X(gelu_tanh) X(silu) X(swish) X(mish)     \
     X(softplus) X(softsign) X(hardsigmoid) X(hardswish) X(hardtanh) X(logsigmoid)              \
-    X(tanhshrink) X(softshrink) X(hardshrink) X(squareplus) X(serf)
+    X(tanhshrink) X(softshrink) X(hardshrink) X(squareplus) X(serf) X(rrelu_train)             \
+    X(noisy_hardtanh) X(noisy_hardtanh_train) X(noisy_hardsigmoid) X(noisy_hardsigmoid_train)
 
 // X(name): the row entries (not elementwise: symact::row_kernel; the aot registry's row
 // table, aot_row_kernels()). Their string names are the core's (codegen/row_functions.cpp).

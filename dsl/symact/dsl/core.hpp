@@ -240,6 +240,7 @@ using zero_t = cst_t<0>;
 using one_t = cst_t<1>;
 
 inline constexpr var_t x{};
+using symact::lit;  // exact constants: lit<1, 2>, and noise streams: uniform(lit<0>)
 template <fixed_string Name>
 inline constexpr par<Name> param{};
 

@@ -38,6 +38,11 @@ struct machine {
     // row kernels only: dy of this element, the row's reductions (by step)
     V dyv;
     const S* rv;
+    // noise ops only (kernel.hpp): this element's index, as counter words (the low one per
+    // element, the high one fixed for a run), and the seed's two words
+    using UV = decltype(math::KU<V>(0));
+    UV nlo{};
+    std::uint32_t nhi = 0, nk0 = 0, nk1 = 0;
 
     template <std::size_t I> static constexpr bool live() {
         if constexpr (std::is_void_v<Pass>) return P.steps[I].live;
@@ -129,9 +134,14 @@ struct machine {
             using Op = std::tuple_element_t<static_cast<std::size_t>(s.op), op_list>;
             if constexpr (s.mask) m[I] = Op::eval(val<a0>(), val<a1>());
             else if constexpr (std::is_same_v<Op, ops::Where>) v[I] = Op::eval(cond<a0>(), val<a1>(), val<a2>());
-            else if constexpr (requires { Op::noise; })
-                static_assert(sizeof(Op) == 0, "symact::dsl: uniform(k) and normal(k) draw per-element "
-                              "random numbers, which compile-time kernels do not do yet: use symact::jit::compile");
+            else if constexpr (requires { Op::noise; }) {
+                // the stream k is a constant (build.hpp checks it); as lower.hpp's kernels
+                static_assert(P.steps[a0].k == sk::cst);
+                constexpr std::uint32_t tag = Op::salt | static_cast<std::uint32_t>(P.steps[a0].c.num);
+                constexpr bool wide = sizeof(math::uscalar_t<V>) == 8;
+                v[I] = Op::template eval<V>(math::threefry2x32<wide>(
+                    nlo, ops::noise_c1(math::KU<V>(nhi), tag), math::KU<V>(nk0), math::KU<V>(nk1)));
+            }
             else if constexpr (Op::arity == 0) v[I] = Op::template eval<V>();
             else if constexpr (Op::arity == 1) v[I] = Op::eval(val<a0>());
             else v[I] = Op::eval(val<a0>(), val<a1>());

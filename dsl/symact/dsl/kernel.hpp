@@ -4,7 +4,8 @@
 //   k.forward_backward(x, dy, y, dx, params...) both in one pass, sharing subexpressions
 // float or double spans of one length (any length). y may be x and dx may be dy (in place);
 // other overlaps are not allowed. params: `alpha = 1.5` per tensor, `a = per_channel(v, g)`
-// per channel with a `layout{N, C, inner}`, and optionally `threads{n}`.
+// per channel with a `layout{N, C, inner}`, and optionally `threads{n}` and, for
+// expressions that draw noise, `noise{seed, offset}` (params.hpp).
 #pragma once
 #include <algorithm>
 #include <span>
@@ -29,14 +30,30 @@ inline constexpr std::size_t lanes = 16;   // independent partial sums (vectoriz
 // parameter gradient roots.
 // flatten: every op's eval (ops.hpp) and the math under it are inlined into the loop, which
 // is what lets it vectorize (g++ otherwise keeps e.g. ops::Erf::eval<float> as a call).
+// Noise (noisy plans only): element i of a run is number (hi << 32) + lo + i of the stream
+// keyed by (k0, k1); a run never crosses a multiple of 2^32 (run_any splits it), so the
+// counter's low word is lo + i.
+struct noise_at {
+    std::uint32_t lo = 0, hi = 0, k0 = 0, k1 = 0;
+};
+
 template <class Plan, mode Mo, std::size_t G, class S>
 SYMACT_DSL_FLATTEN void run(const S* __restrict xs, const S* __restrict dys, S* __restrict ys, S* __restrict dxs,
-                            std::size_t n, const S* __restrict pv, const S* __restrict nv, double* __restrict gsum) {
+                            std::size_t n, const S* __restrict pv, const S* __restrict nv, double* __restrict gsum,
+                            noise_at nz) {
     constexpr std::size_t F = Mo == mode::fused ? 1 : 0;  // index of f' among the roots
     auto one = [&](std::size_t i, S& gout0, S* gout) SYMACT_DSL_INLINE_LAMBDA {
         machine<Plan, S> m;
         m.pv = pv;
         m.nv = nv;
+        if constexpr (noisy_plan<Plan>) {
+            using U = math::uscalar_t<S>;
+            m.nlo = static_cast<U>(static_cast<U>(nz.lo) + static_cast<U>(i));
+            m.nhi = nz.hi;
+            m.nk0 = nz.k0;
+            m.nk1 = nz.k1;
+        } else
+            (void)nz;
         m(xs[i]);
         if constexpr (Mo == mode::forward) {
             ys[i] = m.template root<0>();
@@ -88,18 +105,32 @@ SYMACT_DSL_FLATTEN void run(const S* __restrict xs, const S* __restrict dys, S* 
 
 // In place (y is x, or dx is dy): the aliased input goes through a small buffer, so one
 // restrict-qualified loop serves every case (fewer instantiations: faster to compile).
+// nz: the noise of element 0 (noisy plans).
 template <class Plan, mode Mo, std::size_t G, class S>
-void run_any(const S* x, const S* dy, S* y, S* dx, std::size_t n, const S* pv, const S* nv, double* g) {
+void run_any(const S* x, const S* dy, S* y, S* dx, std::size_t n, const S* pv, const S* nv, double* g, noise nz) {
+    if constexpr (noisy_plan<Plan>) {  // split where the index's low word wraps
+        const std::uint64_t room = (std::uint64_t{1} << 32) - (nz.offset & 0xFFFFFFFFu);
+        if (n > room) {
+            const std::size_t r = static_cast<std::size_t>(room);
+            run_any<Plan, Mo, G, S>(x, dy, y, dx, r, pv, nv, g, nz);
+            return run_any<Plan, Mo, G, S>(x + r, dy ? dy + r : nullptr, y ? y + r : nullptr, dx ? dx + r : nullptr,
+                                           n - r, pv, nv, g, noise{nz.seed, nz.offset + room});
+        }
+    }
+    const noise_at at{static_cast<std::uint32_t>(nz.offset), static_cast<std::uint32_t>(nz.offset >> 32),
+                      static_cast<std::uint32_t>(nz.seed), static_cast<std::uint32_t>(nz.seed >> 32)};
     const bool xy = y && y == x, dd = dx && dx == dy;
-    if (!xy && !dd) return run<Plan, Mo, G, S>(x, dy, y, dx, n, pv, nv, g);
+    if (!xy && !dd) return run<Plan, Mo, G, S>(x, dy, y, dx, n, pv, nv, g, at);
     constexpr std::size_t chunk = 1024;
     alignas(64) S xb[chunk], db[chunk];
     for (std::size_t i = 0; i < n; i += chunk) {
         const std::size_t m = std::min(chunk, n - i);
         if (xy) std::copy(x + i, x + i + m, xb);
         if (dd) std::copy(dy + i, dy + i + m, db);
+        noise_at ai = at;
+        ai.lo += static_cast<std::uint32_t>(i);
         run<Plan, Mo, G, S>(xy ? xb : x + i, dy ? (dd ? db : dy + i) : nullptr, y ? y + i : nullptr,
-                            dx ? dx + i : nullptr, m, pv, nv, g);
+                            dx ? dx + i : nullptr, m, pv, nv, g, ai);
     }
 }
 
@@ -144,11 +175,12 @@ public:
     // per tensor; gradients (if not null) written in the same order.
     template <mode Mo, class S>
     void run_raw(const S* x, const S* dy, S* y, S* dx, std::size_t n, const double* pv, double* gout,
-                 unsigned nthreads = 1) const {
+                 unsigned nthreads = 1, noise nz = {}) const {
         call_args<S> a;
         for (std::size_t i = 0; i < np; ++i) a.pv[i] = static_cast<S>(pv[i]);
         a.lay.inner = n;
         a.nthreads = nthreads;
+        a.nz = nz;
         grads<params> out;
         dispatch<Mo>(a, x, dy, y, dx, out);
         if (gout)
@@ -209,11 +241,13 @@ private:
         S* gchan[np + 1]{};       // per-channel gradient outputs, or null
         layout lay{};
         unsigned nthreads = 1;
+        noise nz{};
     };
 
     template <class S, class Bd> static void take(call_args<S>& a, const Bd& b) {
         if constexpr (std::is_same_v<Bd, layout>) a.lay = b;
         else if constexpr (std::is_same_v<Bd, threads>) a.nthreads = b.n ? b.n : std::max(1u, std::thread::hardware_concurrency());
+        else if constexpr (std::is_same_v<Bd, noise>) a.nz = b;
     }
 
     template <class S, class Bd> static void bind_one(call_args<S>& a, const Bd& b, std::size_t i) {
@@ -277,6 +311,10 @@ private:
         const std::size_t rows = a.lay.n * a.lay.c, inner = a.lay.inner, C = a.lay.c;
         bool per_channel = false;
         for (std::size_t i = 0; i < np; ++i) per_channel |= a.chan[i] != nullptr;
+        if constexpr (noisy_plan<Plan>)  // the counter holds 48 bits of index (ops.hpp)
+            if (rows * inner > (std::uint64_t{1} << 48) || a.nz.offset > (std::uint64_t{1} << 48) - rows * inner)
+                throw std::invalid_argument("symact::kernel: noise{seed, offset}: offset + length is beyond "
+                                            "2^48 elements, the noise ops' index range");
 
         // Work on rows [r0, r1) (per channel) or elements [e0, e1) of a single row.
         auto work = [&](std::size_t r0, std::size_t r1, std::size_t e0, std::size_t e1, double* gs,
@@ -290,7 +328,8 @@ private:
                 const std::size_t off = r * inner + e0, len = e1 - e0;
                 double g[np + 1] = {};
                 detail::run_any<Plan, Mo, G, S>(x + off, dy ? dy + off : nullptr, y ? y + off : nullptr,
-                                                dx ? dx + off : nullptr, len, pv, nv.data(), g);
+                                                dx ? dx + off : nullptr, len, pv, nv.data(), g,
+                                                noise{a.nz.seed, a.nz.offset + off});
                 for (std::size_t i = 0; i < np; ++i) {
                     if (a.chan[i]) gc[i * C + c] += g[i];
                     else gs[i] += g[i];

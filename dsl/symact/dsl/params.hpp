@@ -5,6 +5,7 @@
 #pragma once
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <tuple>
 
@@ -79,9 +80,18 @@ struct threads {  // split the work over this many threads (0: hardware concurre
     unsigned n = 0;
 };
 
+// What the noise ops (uniform(lit<k>), normal(lit<k>)) draw from: element x[i] is number
+// offset + i (below 2^48) of the stream keyed by seed, as in the JIT (jit::Noise) and the
+// reference evaluator. A chunk of a larger array passes its offset; a backward pass the
+// forward's noise, to see the same draws. Default {0, 0}.
+struct noise {
+    std::uint64_t seed = 0, offset = 0;
+};
+
 template <class T> inline constexpr bool is_binding = false;
 template <fixed_string N, class T> inline constexpr bool is_binding<binding<N, T>> = true;
-template <class T> inline constexpr bool is_option = std::is_same_v<T, layout> || std::is_same_v<T, threads>;
+template <class T> inline constexpr bool is_option =
+    std::is_same_v<T, layout> || std::is_same_v<T, threads> || std::is_same_v<T, noise>;
 
 // ---- parameter gradients: g[alpha] ------------------------------------------------------
 template <class L> struct grads;

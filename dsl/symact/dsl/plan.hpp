@@ -392,4 +392,23 @@ inline constexpr bool cheap_plan = [] {
     return true;
 }();
 
+// A plan that draws random numbers (uniform, normal): its kernels need each element's index
+// and the call's seed; the others do not pay for them.
+namespace detail {
+template <std::size_t I> consteval bool noise_op() {
+    using O = std::tuple_element_t<I, op_list>;
+    if constexpr (std::is_void_v<O>) return false;
+    else return requires { O::noise; };
+}
+inline constexpr auto noise_ops = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<bool, sizeof...(I)>{noise_op<I>()...};
+}(std::make_index_sequence<std::tuple_size_v<op_list>>{});
+}  // namespace detail
+template <class Plan>
+inline constexpr bool noisy_plan = [] {
+    for (const step& s : Plan::value.steps)
+        if (s.live && s.k == sk::call && detail::noise_ops[static_cast<std::size_t>(s.op)]) return true;
+    return false;
+}();
+
 }  // namespace symact::dsl

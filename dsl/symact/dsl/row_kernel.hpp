@@ -305,6 +305,8 @@ public:
     using fwd_plan = plan_of<names, F>;
     using bwd_plan = plan_of<names, VJ>;
     using fused_plan = plan_of<names, F, VJ>;
+    static_assert(!noisy_plan<fused_plan>, "symact::row_kernel: row functions do not draw noise "
+                                           "(uniform, normal); use them in elementwise kernels");
 
     explicit row_kernel_t(const F& f)
         : f_(f),
