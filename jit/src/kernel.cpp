@@ -93,6 +93,10 @@ void run_checked(const detail::KernelImpl& k, Mode mode, DType t, const void* x,
     }
     if ((mode != Mode::backward && (!x || !y) && size) || (mode != Mode::forward && (!x || !dy || !dx) && size))
         throw error(fmt::format("{}: null data pointer", what));
+    constexpr std::uint64_t index_range = std::uint64_t{1} << 48;  // the noise counter's index bits
+    if (k.fn && k.fn->has_noise() && (size > index_range || noise.offset > index_range - size))
+        throw error(fmt::format("{}: noise offset {} + {} elements is beyond 2^48, the noise ops' index range",
+                                what, noise.offset, size));
     if (size == 0) {
         if (mode != Mode::forward)
             for (std::size_t j = 0; j < k.params.size(); ++j) std::fill(grads[j], grads[j] + counts[j], 0.0);

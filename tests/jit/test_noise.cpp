@@ -123,3 +123,14 @@ TEST_CASE("noise is refused with a caret where it cannot run yet") {
     CHECK_THROWS_WITH_AS(jit::compile_rows("uniform(0)*x - rowmax(x)"),
                          doctest::Contains("jit::compile_rows cannot compute it yet"), symact::error);
 }
+
+TEST_CASE("JIT noise: the element index stays below 2^48") {
+    auto k = jit::compile("x + normal(0)", opts(jit::DType::f32));
+    std::vector<float> x(10), y(10);
+    CHECK_THROWS_WITH_AS(k.forward(std::span<const float>(x), std::span<float>(y), {}, {}, jit::Noise{1, (1ull << 48) - 5}),
+                         doctest::Contains("beyond 2^48"), symact::error);
+    k.forward(std::span<const float>(x), std::span<float>(y), {}, {}, jit::Noise{1, (1ull << 48) - 10});
+    // deterministic kernels take any offset
+    jit::compile("2*x", opts(jit::DType::f32))
+        .forward(std::span<const float>(x), std::span<float>(y), {}, {}, jit::Noise{1, ~0ull});
+}
