@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """End-to-end tests of the symact CLI: output shapes, exit codes, error messages."""
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 SYMACT = sys.argv[1]
 failures = []
@@ -257,13 +260,42 @@ check('eval noise: another seed, other numbers', rc2 == 0 and json.loads(out)['f
 for args, text in [
     (('eval', '--at=1', '--', 'uniform(x)'), 'integer constant from 0 to 32767'),
     (('eval', '--at=1', '--seed=-3', '--', 'uniform(0)'), 'eval: --seed=-3: expected a non-negative integer'),
-    (('gen', '--name=k', '--', 'x*normal(0)'), 'normal draws random numbers: a generated header cannot compute it'),
     (('inspect', '--', 'x*normal(0)'), 'normal draws random numbers: symact inspect'),
     (('eval', '--at=1,2', '--rows=1', '--', 'uniform(0) + x - rowmax(x)'), 'uniform draws random numbers'),
 ]:
     rc, out, err = run(*args)
     caret = '^' in err or '--seed' in text  # expression errors point at the op
     check('noise error %r' % (args,), rc == 2 and text in err and caret, 'rc=%d err=%r' % (rc, err))
+
+# symact gen of a noisy expression: the kernels take the seed and offset (scalars: seed,
+# index); compiled (when a C++ compiler is at hand), the header gives the JIT's numbers.
+rc, out, err = run('gen', '--name=rrelu_train', '--dtype=f64', '--', rrelu_train)
+check('gen noise rc', rc == 0, err)
+check('gen noise ABI', 'std::uint64_t seed, std::uint64_t offset)' in out
+      and 'std::uint64_t seed, std::uint64_t index)' in out, out[:3000])
+rc2, out2, err2 = run('gen', '--name=gauss', '--lang=c', '--dtype=f32', '--', 'x + 0.5*normal(1)')
+check('gen noise C', rc2 == 0 and 'uint64_t seed, uint64_t offset)' in out2, err2)
+cxx = shutil.which('g++') or shutil.which('c++')
+if rc == 0 and cxx and res.get(('jit', 'f64')):
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, 'rrelu_train.hpp'), 'w') as f:
+            f.write(out)
+        with open(os.path.join(d, 'main.cpp'), 'w') as f:
+            f.write('#include <cstdio>\n#include "rrelu_train.hpp"\nint main() {\n'
+                    '    const double x[] = {-1, -1, -1, 2}, dy[] = {1, 1, 1, 1}, p[] = {0.125, 0.3333333333333333};\n'
+                    '    double y[4], dx[4], g[2] = {0, 0};\n'
+                    '    rrelu_train::forward_backward(x, dy, y, dx, 4, p, g, 7, 0);\n'
+                    '    std::printf("{\\"f\\": [%.17g, %.17g, %.17g, %.17g], \\"df_dx\\": [%.17g, %.17g, %.17g, %.17g]}\\n",\n'
+                    '                y[0], y[1], y[2], y[3], dx[0], dx[1], dx[2], dx[3]);\n}\n')
+        exe = os.path.join(d, 'main')
+        p = subprocess.run([cxx, '-std=c++17', '-O2', '-ffp-contract=off', '-o', exe, os.path.join(d, 'main.cpp')],
+                           capture_output=True, text=True, timeout=300)
+        check('gen noise header compiles', p.returncode == 0, p.stderr[:3000])
+        if p.returncode == 0:
+            got = json.loads(subprocess.run([exe], capture_output=True, text=True, timeout=60).stdout)
+            want = res['jit', 'f64']
+            check('gen noise header = jit (seed 7, offset 0)',
+                  got['f'] == want['f'] and got['df_dx'] == want['df_dx'], repr((got, want)))
 
 for f in failures:
     print('FAIL', f)
