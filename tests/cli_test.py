@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -276,26 +277,47 @@ check('gen noise ABI', 'std::uint64_t seed, std::uint64_t offset)' in out
 rc2, out2, err2 = run('gen', '--name=gauss', '--lang=c', '--dtype=f32', '--', 'x + 0.5*normal(1)')
 check('gen noise C', rc2 == 0 and 'uint64_t seed, uint64_t offset)' in out2, err2)
 cxx = shutil.which('g++') or shutil.which('c++')
-if rc == 0 and cxx and res.get(('jit', 'f64')):
+gauss = 'x + 0.5*normal(1)'
+rc3, out3, err3 = run('gen', '--name=gauss', '--', gauss)
+check('gen noise gauss rc', rc3 == 0, err3)
+jit_gauss = {}
+for dtype in ('f64', 'f32'):
+    r, o, e = run('eval', '--engine=jit', '--dtype=' + dtype, '--at=-1,-1,-1,2', '--seed=7', '--offset=5', '--json',
+                  '--', gauss)
+    check('eval gauss %s' % dtype, r == 0, e)
+    jit_gauss[dtype] = json.loads(o)['f'] if r == 0 else None
+if rc == 0 and rc3 == 0 and cxx and res.get(('jit', 'f64')) and all(jit_gauss.values()):
     with tempfile.TemporaryDirectory() as d:
-        with open(os.path.join(d, 'rrelu_train.hpp'), 'w') as f:
-            f.write(out)
+        for name, text in (('rrelu_train.hpp', out), ('gauss.hpp', out3)):
+            with open(os.path.join(d, name), 'w') as f:
+                f.write(text)
         with open(os.path.join(d, 'main.cpp'), 'w') as f:
-            f.write('#include <cstdio>\n#include "rrelu_train.hpp"\nint main() {\n'
+            f.write('#include <cstdio>\n#include "rrelu_train.hpp"\n#include "gauss.hpp"\nint main() {\n'
                     '    const double x[] = {-1, -1, -1, 2}, dy[] = {1, 1, 1, 1}, p[] = {0.125, 0.3333333333333333};\n'
-                    '    double y[4], dx[4], g[2] = {0, 0};\n'
+                    '    const float xf[] = {-1, -1, -1, 2};\n'
+                    '    double y[4], dx[4], g[2] = {0, 0}, z[4];\n'
+                    '    float zf[4];\n'
                     '    rrelu_train::forward_backward(x, dy, y, dx, 4, p, g, 7, 0);\n'
-                    '    std::printf("{\\"f\\": [%.17g, %.17g, %.17g, %.17g], \\"df_dx\\": [%.17g, %.17g, %.17g, %.17g]}\\n",\n'
-                    '                y[0], y[1], y[2], y[3], dx[0], dx[1], dx[2], dx[3]);\n}\n')
+                    '    gauss::forward(x, z, 4, 7, 5);\n'
+                    '    gauss::forward(xf, zf, 4, 7, 5);\n'
+                    '    std::printf("{\\"f\\": [%.17g, %.17g, %.17g, %.17g], \\"df_dx\\": [%.17g, %.17g, %.17g, %.17g], '
+                    '\\"g64\\": [%.17g, %.17g, %.17g, %.17g], \\"g32\\": [%.9g, %.9g, %.9g, %.9g]}\\n",\n'
+                    '                y[0], y[1], y[2], y[3], dx[0], dx[1], dx[2], dx[3], z[0], z[1], z[2], z[3],\n'
+                    '                zf[0], zf[1], zf[2], zf[3]);\n}\n')
         exe = os.path.join(d, 'main')
         p = subprocess.run([cxx, '-std=c++17', '-O2', '-ffp-contract=off', '-o', exe, os.path.join(d, 'main.cpp')],
                            capture_output=True, text=True, timeout=300)
-        check('gen noise header compiles', p.returncode == 0, p.stderr[:3000])
+        check('gen noise headers compile', p.returncode == 0, p.stderr[:3000])
         if p.returncode == 0:
             got = json.loads(subprocess.run([exe], capture_output=True, text=True, timeout=60).stdout)
             want = res['jit', 'f64']
-            check('gen noise header = jit (seed 7, offset 0)',
+            check('gen noise: rrelu header = jit (seed 7, offset 0)',
                   got['f'] == want['f'] and got['df_dx'] == want['df_dx'], repr((got, want)))
+            f32 = lambda v: struct.unpack('f', struct.pack('f', v))[0]
+            check('gen noise: normal header = jit (f64, seed 7, offset 5)', got['g64'] == jit_gauss['f64'],
+                  repr((got, jit_gauss)))
+            check('gen noise: normal header = jit (f32)',
+                  [f32(v) for v in got['g32']] == [f32(v) for v in jit_gauss['f32']], repr((got, jit_gauss)))
 
 for f in failures:
     print('FAIL', f)
