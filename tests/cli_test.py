@@ -281,9 +281,11 @@ gauss = 'x + 0.5*normal(1)'
 rc3, out3, err3 = run('gen', '--name=gauss', '--', gauss)
 check('gen noise gauss rc', rc3 == 0, err3)
 jit_gauss = {}
+gauss_at = [round(-3 + 0.17 * i, 2) for i in range(37)]  # 37: blocks and a tail; crossing 2^32 at element 20
+gauss_off = (1 << 32) - 20
 for dtype in ('f64', 'f32'):
-    r, o, e = run('eval', '--engine=jit', '--dtype=' + dtype, '--at=-1,-1,-1,2', '--seed=7', '--offset=5', '--json',
-                  '--', gauss)
+    r, o, e = run('eval', '--engine=jit', '--dtype=' + dtype, '--at=' + ','.join(map(str, gauss_at)), '--seed=7',
+                  '--offset=%d' % gauss_off, '--json', '--', gauss)
     check('eval gauss %s' % dtype, r == 0, e)
     jit_gauss[dtype] = json.loads(o)['f'] if r == 0 else None
 if rc == 0 and rc3 == 0 and cxx and res.get(('jit', 'f64')) and all(jit_gauss.values()):
@@ -294,16 +296,20 @@ if rc == 0 and rc3 == 0 and cxx and res.get(('jit', 'f64')) and all(jit_gauss.va
         with open(os.path.join(d, 'main.cpp'), 'w') as f:
             f.write('#include <cstdio>\n#include "rrelu_train.hpp"\n#include "gauss.hpp"\nint main() {\n'
                     '    const double x[] = {-1, -1, -1, 2}, dy[] = {1, 1, 1, 1}, p[] = {0.125, 0.3333333333333333};\n'
-                    '    const float xf[] = {-1, -1, -1, 2};\n'
-                    '    double y[4], dx[4], g[2] = {0, 0}, z[4];\n'
-                    '    float zf[4];\n'
+                    '    const double xg[] = {%s};\n'
+                    '    float xf[37], zf[37];\n'
+                    '    double y[4], dx[4], g[2] = {0, 0}, z[37];\n'
                     '    rrelu_train::forward_backward(x, dy, y, dx, 4, p, g, 7, 0);\n'
-                    '    gauss::forward(x, z, 4, 7, 5);\n'
-                    '    gauss::forward(xf, zf, 4, 7, 5);\n'
-                    '    std::printf("{\\"f\\": [%.17g, %.17g, %.17g, %.17g], \\"df_dx\\": [%.17g, %.17g, %.17g, %.17g], '
-                    '\\"g64\\": [%.17g, %.17g, %.17g, %.17g], \\"g32\\": [%.9g, %.9g, %.9g, %.9g]}\\n",\n'
-                    '                y[0], y[1], y[2], y[3], dx[0], dx[1], dx[2], dx[3], z[0], z[1], z[2], z[3],\n'
-                    '                zf[0], zf[1], zf[2], zf[3]);\n}\n')
+                    '    for (int i = 0; i < 37; ++i) xf[i] = (float)xg[i];\n'
+                    '    gauss::forward(xg, z, 37, 7, %dull);\n'
+                    '    gauss::forward(xf, zf, 37, 7, %dull);\n'
+                    '    std::printf("{\\"f\\": [%%.17g, %%.17g, %%.17g, %%.17g], \\"df_dx\\": [%%.17g, %%.17g, %%.17g, %%.17g], ",\n'
+                    '                y[0], y[1], y[2], y[3], dx[0], dx[1], dx[2], dx[3]);\n'
+                    '    std::printf("\\"g64\\": [");\n'
+                    '    for (int i = 0; i < 37; ++i) std::printf("%%s%%.17g", i ? ", " : "", z[i]);\n'
+                    '    std::printf("], \\"g32\\": [");\n'
+                    '    for (int i = 0; i < 37; ++i) std::printf("%%s%%.9g", i ? ", " : "", (double)zf[i]);\n'
+                    '    std::printf("]}\\n");\n}\n' % (', '.join(map(repr, gauss_at)), gauss_off, gauss_off))
         exe = os.path.join(d, 'main')
         p = subprocess.run([cxx, '-std=c++17', '-O2', '-ffp-contract=off', '-o', exe, os.path.join(d, 'main.cpp')],
                            capture_output=True, text=True, timeout=300)
@@ -314,7 +320,7 @@ if rc == 0 and rc3 == 0 and cxx and res.get(('jit', 'f64')) and all(jit_gauss.va
             check('gen noise: rrelu header = jit (seed 7, offset 0)',
                   got['f'] == want['f'] and got['df_dx'] == want['df_dx'], repr((got, want)))
             f32 = lambda v: struct.unpack('f', struct.pack('f', v))[0]
-            check('gen noise: normal header = jit (f64, seed 7, offset 5)', got['g64'] == jit_gauss['f64'],
+            check('gen noise: normal header = jit (f64, 37 elements, offset 2^32 - 20)', got['g64'] == jit_gauss['f64'],
                   repr((got, jit_gauss)))
             check('gen noise: normal header = jit (f32)',
                   [f32(v) for v in got['g32']] == [f32(v) for v in jit_gauss['f32']], repr((got, jit_gauss)))

@@ -84,7 +84,6 @@ struct Gen {
     std::string out;
     bool noise = false;   // the expression draws random numbers: kernels take seed, offset
 
-
     // A name of the API: C "ns_name_forward_f32", C++ "forward" (overloaded).
     std::string api(std::string_view what, const Dtype& d) const {
         return cpp ? std::string(what) : fmt::format("{}{}_{}", pfx, what, d.suffix);
@@ -107,7 +106,7 @@ template <class S> struct Leaves {
     }
     Val<S> constant(const Number& c) { return Val<S>::splat(c.as<S>()); }
     // The noise ops' counter and key words (lower.hpp), declared by the code around the
-    // body (noise_words): the element's index and the seed, low and high 32 bits.
+    // body (seed_words, index_words): the element's index and the seed, low and high 32 bits.
     std::pair<UInt<S>, UInt<S>> noise_index() { return {{"i0", {}}, {"i1", {}}}; }
     std::pair<UInt<S>, UInt<S>> noise_seed() { return {{"k0", {}}, {"k1", {}}}; }
 };
