@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """End-to-end tests of the symact CLI: output shapes, exit codes, error messages."""
 import json
+import os
+import shutil
+import struct
 import subprocess
 import sys
+import tempfile
 
 SYMACT = sys.argv[1]
 failures = []
@@ -257,13 +261,69 @@ check('eval noise: another seed, other numbers', rc2 == 0 and json.loads(out)['f
 for args, text in [
     (('eval', '--at=1', '--', 'uniform(x)'), 'integer constant from 0 to 32767'),
     (('eval', '--at=1', '--seed=-3', '--', 'uniform(0)'), 'eval: --seed=-3: expected a non-negative integer'),
-    (('gen', '--name=k', '--', 'x*normal(0)'), 'normal draws random numbers: a generated header cannot compute it'),
     (('inspect', '--', 'x*normal(0)'), 'normal draws random numbers: symact inspect'),
     (('eval', '--at=1,2', '--rows=1', '--', 'uniform(0) + x - rowmax(x)'), 'uniform draws random numbers'),
 ]:
     rc, out, err = run(*args)
     caret = '^' in err or '--seed' in text  # expression errors point at the op
     check('noise error %r' % (args,), rc == 2 and text in err and caret, 'rc=%d err=%r' % (rc, err))
+
+# symact gen of a noisy expression: the kernels take the seed and offset (scalars: seed,
+# index); compiled (when a C++ compiler is at hand), the header gives the JIT's numbers.
+rc, out, err = run('gen', '--name=rrelu_train', '--dtype=f64', '--', rrelu_train)
+check('gen noise rc', rc == 0, err)
+check('gen noise ABI', 'std::uint64_t seed, std::uint64_t offset)' in out
+      and 'std::uint64_t seed, std::uint64_t index)' in out, out[:3000])
+rc2, out2, err2 = run('gen', '--name=gauss', '--lang=c', '--dtype=f32', '--', 'x + 0.5*normal(1)')
+check('gen noise C', rc2 == 0 and 'uint64_t seed, uint64_t offset)' in out2, err2)
+cxx = shutil.which('g++') or shutil.which('c++')
+gauss = 'x + 0.5*normal(1)'
+rc3, out3, err3 = run('gen', '--name=gauss', '--', gauss)
+check('gen noise gauss rc', rc3 == 0, err3)
+jit_gauss = {}
+gauss_at = [round(-3 + 0.17 * i, 2) for i in range(37)]  # 37: blocks and a tail; crossing 2^32 at element 20
+gauss_off = (1 << 32) - 20
+for dtype in ('f64', 'f32'):
+    r, o, e = run('eval', '--engine=jit', '--dtype=' + dtype, '--at=' + ','.join(map(str, gauss_at)), '--seed=7',
+                  '--offset=%d' % gauss_off, '--json', '--', gauss)
+    check('eval gauss %s' % dtype, r == 0, e)
+    jit_gauss[dtype] = json.loads(o)['f'] if r == 0 else None
+if rc == 0 and rc3 == 0 and cxx and res.get(('jit', 'f64')) and all(jit_gauss.values()):
+    with tempfile.TemporaryDirectory() as d:
+        for name, text in (('rrelu_train.hpp', out), ('gauss.hpp', out3)):
+            with open(os.path.join(d, name), 'w') as f:
+                f.write(text)
+        with open(os.path.join(d, 'main.cpp'), 'w') as f:
+            f.write('#include <cstdio>\n#include "rrelu_train.hpp"\n#include "gauss.hpp"\nint main() {\n'
+                    '    const double x[] = {-1, -1, -1, 2}, dy[] = {1, 1, 1, 1}, p[] = {0.125, 0.3333333333333333};\n'
+                    '    const double xg[] = {%s};\n'
+                    '    float xf[37], zf[37];\n'
+                    '    double y[4], dx[4], g[2] = {0, 0}, z[37];\n'
+                    '    rrelu_train::forward_backward(x, dy, y, dx, 4, p, g, 7, 0);\n'
+                    '    for (int i = 0; i < 37; ++i) xf[i] = (float)xg[i];\n'
+                    '    gauss::forward(xg, z, 37, 7, %dull);\n'
+                    '    gauss::forward(xf, zf, 37, 7, %dull);\n'
+                    '    std::printf("{\\"f\\": [%%.17g, %%.17g, %%.17g, %%.17g], \\"df_dx\\": [%%.17g, %%.17g, %%.17g, %%.17g], ",\n'
+                    '                y[0], y[1], y[2], y[3], dx[0], dx[1], dx[2], dx[3]);\n'
+                    '    std::printf("\\"g64\\": [");\n'
+                    '    for (int i = 0; i < 37; ++i) std::printf("%%s%%.17g", i ? ", " : "", z[i]);\n'
+                    '    std::printf("], \\"g32\\": [");\n'
+                    '    for (int i = 0; i < 37; ++i) std::printf("%%s%%.9g", i ? ", " : "", (double)zf[i]);\n'
+                    '    std::printf("]}\\n");\n}\n' % (', '.join(map(repr, gauss_at)), gauss_off, gauss_off))
+        exe = os.path.join(d, 'main')
+        p = subprocess.run([cxx, '-std=c++17', '-O2', '-ffp-contract=off', '-o', exe, os.path.join(d, 'main.cpp')],
+                           capture_output=True, text=True, timeout=300)
+        check('gen noise headers compile', p.returncode == 0, p.stderr[:3000])
+        if p.returncode == 0:
+            got = json.loads(subprocess.run([exe], capture_output=True, text=True, timeout=60).stdout)
+            want = res['jit', 'f64']
+            check('gen noise: rrelu header = jit (seed 7, offset 0)',
+                  got['f'] == want['f'] and got['df_dx'] == want['df_dx'], repr((got, want)))
+            f32 = lambda v: struct.unpack('f', struct.pack('f', v))[0]
+            check('gen noise: normal header = jit (f64, 37 elements, offset 2^32 - 20)', got['g64'] == jit_gauss['f64'],
+                  repr((got, jit_gauss)))
+            check('gen noise: normal header = jit (f32)',
+                  [f32(v) for v in got['g32']] == [f32(v) for v in jit_gauss['f32']], repr((got, jit_gauss)))
 
 for f in failures:
     print('FAIL', f)

@@ -78,8 +78,8 @@ TEST_CASE("noise syntax: the stream is an integer constant, the caret points at 
     CHECK(parse_error("uniform()").find("takes 1 argument") != std::string::npos);
     Function fn("x*uniform(0)");
     CHECK(fn.has_noise());
-    CHECK_THROWS_WITH_AS(fn.require_no_noise("symact gen"),
-                         doctest::Contains("uniform draws random numbers: symact gen cannot"), symact::error);
+    CHECK_THROWS_WITH_AS(fn.require_no_noise("symact plot"),
+                         doctest::Contains("uniform draws random numbers: symact plot cannot"), symact::error);
     CHECK_FALSE(Function("x + 0*uniform(0)").has_noise());  // simplified away
 }
 

@@ -33,7 +33,9 @@ constexpr const char* help = R"(usage: symact gen [--] EXPR|NAME --name=ID [--na
 Writes one self-contained header with the kernels of EXPR (or of the catalog activation
 NAME): forward, backward (with parameter gradients, per tensor and per channel) and fused
 forward+backward loops over arrays, and scalar inline f, f' and df/dparam. C++17 output needs
-only the standard library, C output is C99. The numbers are those of symact's JIT.
+only the standard library, C output is C99. The numbers are those of symact's JIT. If EXPR
+draws random numbers (uniform(k), normal(k)), every kernel takes a seed and the offset of x[0]
+last, the scalar functions a seed and the element's index (docs/EMBED.md).
 
   --name=ID        the kernel's name (a C/C++ identifier, not a keyword)
   --namespace=NS   C++: enclosing namespace (a or a::b); C: a prefix of every name

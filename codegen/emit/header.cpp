@@ -82,6 +82,7 @@ struct Gen {
     std::string size;     // std::size_t / size_t
     std::vector<std::string> pnames;
     std::string out;
+    bool noise = false;   // the expression draws random numbers: kernels take seed, offset
 
     // A name of the API: C "ns_name_forward_f32", C++ "forward" (overloaded).
     std::string api(std::string_view what, const Dtype& d) const {
@@ -89,6 +90,10 @@ struct Gen {
     }
     std::string memcpy_() const { return cpp ? "std::memcpy" : "memcpy"; }
     std::string decl() const { return cpp ? "inline" : "static inline"; }
+    std::string cast(const std::string& type, const std::string& e) const {
+        return cpp ? fmt::format("static_cast<{}>({})", type, e) : fmt::format("({})({})", type, e);
+    }
+    std::string u64() const { return utype_name(o.lang, false); }
 };
 
 template <class S> struct Leaves {
@@ -100,6 +105,10 @@ template <class S> struct Leaves {
         return {idents.at(static_cast<std::size_t>(i)), {}};
     }
     Val<S> constant(const Number& c) { return Val<S>::splat(c.as<S>()); }
+    // The noise ops' counter and key words (lower.hpp), declared by the code around the
+    // body (seed_words, index_words): the element's index and the seed, low and high 32 bits.
+    std::pair<UInt<S>, UInt<S>> noise_index() { return {{"i0", {}}, {"i1", {}}}; }
+    std::pair<UInt<S>, UInt<S>> noise_seed() { return {{"k0", {}}, {"k1", {}}}; }
 };
 
 struct Lowered {
@@ -155,8 +164,10 @@ void preamble(Gen& g, const std::string& guard) {
     w += "// Speed: the array loops vectorise at -O2 with the target's vector unit enabled\n"
          "// (-march=native, or at least -mavx2 -mfma: fma is a library call without hardware FMA).\n//\n";
     w += "// API (T = float or double; dparams[k] += sum(dy * df/dparam_k), so zero it first):\n";
-    std::string P = g.pnames.empty() ? "" : ", params";
-    std::string PS = g.pnames.empty() ? "" : ", params...";
+    const std::string NZ = g.noise ? ", seed, offset" : "";
+    std::string P = (g.pnames.empty() ? "" : ", params") + NZ;
+    std::string PS = (g.pnames.empty() ? "" : ", params...") + std::string(g.noise ? ", seed, index" : "");
+    std::string PD = (g.pnames.empty() ? "" : ", params, dparams") + NZ;
     auto n = [&](const char* what) { return g.cpp ? std::string(what) : fmt::format("{}{}_f32", g.pfx, what); };
     std::string where = g.cpp ? (o.ns.empty() ? o.name + "::" : o.ns + "::" + o.name + "::") : "";
     w += fmt::format("//   T {}{}(T x{})          f(x); also {}{}(x{}) = df/dx", where, n("f"), PS, where, n("df"), PS);
@@ -164,12 +175,18 @@ void preamble(Gen& g, const std::string& guard) {
     w += "\n";
     w += fmt::format("//   {}{}(x, y, n{})                    y = f(x) (y may be x)\n", where, n("forward"), P);
     w += fmt::format("//   {}{}(x, dy, dx, n{})              dx = f'(x)*dy (dx may be dy)\n", where,
-                     n("backward"), g.pnames.empty() ? "" : ", params, dparams");
-    w += fmt::format("//   {}{}(x, dy, y, dx, n{})   both, one pass\n", where, n("forward_backward"),
-                     g.pnames.empty() ? "" : ", params, dparams");
+                     n("backward"), PD);
+    w += fmt::format("//   {}{}(x, dy, y, dx, n{})   both, one pass\n", where, n("forward_backward"), PD);
     if (!g.pnames.empty())
-        w += "//   ..._channels(..., size, channels, inner, params, dparams): per-channel parameters,\n"
-             "//   data laid out (N, channels, inner); params[k*channels + c] (and dparams likewise).\n";
+        w += fmt::format("//   ..._channels(..., size, channels, inner, params, dparams{}): per-channel parameters,\n"
+                         "//   data laid out (N, channels, inner); params[k*channels + c] (and dparams likewise).\n", NZ);
+    if (g.noise)
+        w += "// Noise: f draws random numbers (uniform, normal), Threefry-2x32-20 of an element's index\n"
+             "// under the call's 64-bit seed, as symact's JIT and reference evaluator draw them. Array\n"
+             "// kernels take (seed, offset) last: x[i] is element offset + i (per channel: offset + its\n"
+             "// flat index in the (N, channels, inner) array); indices must stay below 2^48. A chunk of a\n"
+             "// larger array passes its first element's index; a backward given the forward's seed and\n"
+             "// offset redraws the forward's numbers. f, df, df_d* take (seed, index) last.\n";
     if (!g.cpp) w += "//   (C: every name has the suffix _f32 or _f64)\n";
     w += fmt::format("#ifndef {0}\n#define {0}\n\n", guard);
     if (g.cpp)
@@ -255,11 +272,30 @@ void sqrt_helper(Gen& g, const Dtype& d) {
 
 std::string param_ident(const std::string& p) { return "p_" + p; }
 
+// The words the noise ops read (Leaves::noise_index, noise_seed): k0, k1 = the seed's low
+// and high 32 bits. A double kernel's unsigned values are 64-bit, its words kept in the
+// low 32 bits (math/random.hpp, Wide).
+std::string seed_words(const Gen& g, const Dtype& d, const std::string& indent) {
+    const std::string U = utype_name(g.o.lang, d.f32);
+    if (d.f32) return fmt::format("{}const {} k0 = {}, k1 = {};\n", indent, U, g.cast(U, "seed"), g.cast(U, "seed >> 32"));
+    return fmt::format("{}const {} k0 = seed & {}, k1 = seed >> 32;\n", indent, U, uint_literal(0xffffffffu, false));
+}
+// i0, i1 = the low and high 32 bits of the element's index `e` (a 64-bit variable).
+std::string index_words(const Gen& g, const Dtype& d, const std::string& e, const std::string& indent) {
+    const std::string U = utype_name(g.o.lang, d.f32);
+    if (d.f32) return fmt::format("{}const {} i0 = {}, i1 = {};\n", indent, U, g.cast(U, e), g.cast(U, e + " >> 32"));
+    return fmt::format("{}const {} i0 = {} & {}, i1 = {} >> 32;\n", indent, U, e, uint_literal(0xffffffffu, false), e);
+}
+// Whether lowered code reads the seed (k0, k1) or the element's index (i0, i1).
+bool reads_seed(std::string_view code) { return mentions(code, "k0") || mentions(code, "k1"); }
+bool reads_index(std::string_view code) { return mentions(code, "i0") || mentions(code, "i1"); }
+
 void scalar_functions(Gen& g, const Dtype& d) {
     std::vector<std::string> ids;
     for (const auto& p : g.pnames) ids.push_back(param_ident(p));
     std::string sig = fmt::format("{} x", d.type);
     for (const auto& id : ids) sig += fmt::format(", {} {}", d.type, id);
+    if (g.noise) sig += fmt::format(", {0} seed, {0} index", g.u64());
     auto one = [&](const std::string& what, Expr root, const std::string& doc) {
         Expr roots[] = {root};
         Lowered l = lower_for(g, d, roots, ids, "    ");
@@ -268,6 +304,10 @@ void scalar_functions(Gen& g, const Dtype& d) {
         if (!mentions(used, "x")) g.out += "    (void)x;\n";
         for (const auto& id : ids)
             if (!mentions(used, id)) g.out += fmt::format("    (void){};\n", id);
+        if (g.noise) {
+            g.out += reads_seed(used) ? seed_words(g, d, "    ") : "    (void)seed;\n";
+            g.out += reads_index(used) ? index_words(g, d, "index", "    ") : "    (void)index;\n";
+        }
         g.out += l.stmts;
         g.out += fmt::format("    return {};\n}}\n", l.outs[0]);
     };
@@ -301,16 +341,33 @@ void block_function(Gen& g, const Dtype& d, Mode m) {
     if (has_d) args += fmt::format(", {} *dxs", T);
     if (P) args += fmt::format(", const {} *ps", T);
     if (P && has_d) args += ", double *acc";
+    if (g.noise) args += fmt::format(", {0} seed, {0} first", g.u64());  // first: xs[0]'s index
+    std::string used = l.stmts;
+    for (auto& o : l.outs) used += " " + o;
+    const bool seed = g.noise && reads_seed(used), index = g.noise && reads_index(used);
+    const std::string U = utype_name(g.o.lang, d.f32);
     std::string& w = g.out;
     w += fmt::format("{} void {}block_{}_{}({}) {{\n", g.inl, g.cpp ? "" : g.pfx, mname[int(m)], d.suffix, args);
     for (std::size_t k = 0; k < P; ++k) w += fmt::format("    const {} p{} = ps[{}];\n", T, k, k);
+    if (g.noise) {
+        w += seed ? seed_words(g, d, "    ") : "    (void)seed;\n";
+        if (!index) w += "    (void)first;\n";
+        else if (d.f32)  // 32-bit lanes throughout: the index's words, with a carry below
+            w += fmt::format("    const {} b0 = {}, b1 = {};\n", U, g.cast(U, "first"), g.cast(U, "first >> 32"));
+    }
     if (has_f) w += fmt::format("    {} yb[{}];\n", T, d.block);
     if (has_d) w += fmt::format("    {} dxb[{}];\n", T, d.block);
     w += fmt::format("    for ({} j = 0; j < {}; ++j) {{\n", sz, d.block);
     w += fmt::format("        const {} x = xs[j];\n", T);
     if (has_d) w += fmt::format("        const {} dy = dys[j];\n", T);
-    std::string used = l.stmts;
-    for (auto& o : l.outs) used += " " + o;
+    if (index && d.f32) {
+        w += fmt::format("        const {} i0 = b0 + {};\n", U, g.cast(U, "j"));
+        w += fmt::format("        const {} i1 = b1 + {};  // carry: the block crosses a multiple of 2^32\n", U,
+                         g.cast(U, "i0 < b0"));
+    } else if (index) {
+        w += fmt::format("        const {} ix = first + j;\n", g.u64());
+        w += index_words(g, d, "ix", "        ");
+    }
     if (!mentions(used, "x")) w += "        (void)x;\n";
     w += l.stmts;
     std::size_t r = 0;
@@ -345,6 +402,7 @@ void array_function(Gen& g, const Dtype& d, Mode m) {
     args += fmt::format(", {} n", sz);
     if (P) args += fmt::format(", const {} *params", T);
     if (P && has_d) args += ", double *dparams";
+    if (g.noise) args += fmt::format(", {0} seed, {0} offset", g.u64());  // x[i] is element offset + i
     std::string& w = g.out;
     std::string block = fmt::format("{}block_{}_{}", g.hpfx, mname[int(m)], d.suffix);
     auto call = [&](const std::string& xs, const std::string& dys, const std::string& ys,
@@ -355,6 +413,7 @@ void array_function(Gen& g, const Dtype& d, Mode m) {
         if (has_d) a += ", " + dxs;
         if (P) a += ", params";
         if (P && has_d) a += ", " + acc;
+        if (g.noise) a += ", seed, offset + i";  // the tail's padded lanes draw past the end, dropped
         return fmt::format("{}({})", block, a);
     };
     w += fmt::format("{} void {}({}) {{\n", g.decl(), g.api(api[int(m)], d), args);
@@ -398,12 +457,14 @@ void channel_function(Gen& g, const Dtype& d, Mode m) {
     if (has_d) args += fmt::format(", {} *dx", T);
     args += fmt::format(", {0} size, {0} channels, {0} inner, const {1} *params", sz, T);
     if (has_d) args += ", double *dparams";
+    if (g.noise) args += fmt::format(", {0} seed, {0} offset", g.u64());
     std::string call = "x + off";
     if (has_d) call += ", dy + off";
     if (has_f) call += ", y + off";
     if (has_d) call += ", dx + off";
     call += ", inner, p";
     if (has_d) call += ", g";
+    if (g.noise) call += ", seed, offset + off";  // an element's index is its flat index + offset
     std::string& w = g.out;
     w += fmt::format("{} void {}({}) {{\n", g.decl(), g.api(std::string(api[int(m)]) + "_channels", d), args);
     w += fmt::format("    {} p[{}];\n", T, P);
@@ -455,7 +516,6 @@ Lang parse_lang(std::string_view s) {
 }
 
 std::string generate_header(Function& fn, const HeaderOptions& o) {
-    fn.require_no_noise("a generated header");  // its kernels take no seed or element index
     check_identifier(o.name, "--name");
     std::vector<std::string> ns_parts;
     if (!o.ns.empty()) {
@@ -477,6 +537,7 @@ std::string generate_header(Function& fn, const HeaderOptions& o) {
     g.pfx = g.cpp ? "" : flat + "_";
     g.hpfx = g.cpp ? "detail::" : g.pfx;
     g.size = g.cpp ? "std::size_t" : "size_t";
+    g.noise = fn.has_noise();
     std::string upper;
     for (char c : flat) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     g.inl = "SYMACT_GEN_" + upper + "_INLINE";

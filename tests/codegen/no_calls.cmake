@@ -19,7 +19,11 @@ set(cases
   "mish|x*tanh(softplus(x))|0"
   "elu|where(x > 0, x, alpha*(exp(x) - 1))|1"
   # float32 pow computes in double: an f32-only header carries the double bit casts too
-  "pow_f32|abs(x)^0.75 + 2^x|0|f32")
+  "pow_f32|abs(x)^0.75 + 2^x|0|f32"
+  # noise (Threefry in 32-bit lanes, or 64-bit ones masked, for double): RReLU in training,
+  # Gaussian noise (normal: log, cos, sqrt), blocks take the seed and their first index
+  "rrelu|where(x >= 0, x, (lower + (upper - lower)*uniform(0))*x)|2"
+  "gauss|x + sigma*normal(1)|1")
 if(LANG STREQUAL "c")
   set(ext h)
   set(std -std=c99)
@@ -27,7 +31,7 @@ if(LANG STREQUAL "c")
 else()
   set(ext hpp)
   set(std -std=c++17)
-  set(src "#include <cstddef>\n")
+  set(src "#include <cstddef>\n#include <cstdint>\n")
 endif()
 set(want 0)
 foreach(case IN LISTS cases)
@@ -39,6 +43,16 @@ foreach(case IN LISTS cases)
   list(LENGTH case nfields)
   if(nfields GREATER 3)
     list(GET case 3 dtypes)
+  endif()
+  set(nz_sig "")  # noise: the block's seed and first index
+  set(nz_arg "")
+  if(expr MATCHES "uniform\\(|normal\\(")
+    if(LANG STREQUAL "c")
+      set(nz_sig ", uint64_t seed, uint64_t o")
+    else()
+      set(nz_sig ", std::uint64_t seed, std::uint64_t o")
+    endif()
+    set(nz_arg ", seed, o")
   endif()
   execute_process(COMMAND ${SYMACT} gen --name=${name} --lang=${LANG} --dtype=${dtypes} -o ${DIR}/${name}.${ext} -- ${expr}
                   RESULT_VARIABLE rc ERROR_VARIABLE err)
@@ -77,16 +91,16 @@ foreach(case IN LISTS cases)
       set(acc "    double acc[${nacc}] = {0}, s = 0.0;\n    int i;\n")
       set(sum "    for (i = 0; i < ${nacc}; ++i) s += acc[i];\n    *dp += s;\n")
       string(APPEND src
-        "${ex}void kern_${name}_f_${sfx}(const ${T}* x, ${T}* y, const ${T}* p) { ${f}(x, y, p); }\n"
-        "${ex}void kern_${name}_b_${sfx}(const ${T}* x, const ${T}* dy, ${T}* dx, const ${T}* p, double* dp) {\n"
-        "${acc}    ${b}(x, dy, dx, p, acc);\n${sum}}\n"
-        "${ex}void kern_${name}_fb_${sfx}(const ${T}* x, const ${T}* dy, ${T}* y, ${T}* dx, const ${T}* p, double* dp) {\n"
-        "${acc}    ${fb}(x, dy, y, dx, p, acc);\n${sum}}\n")
+        "${ex}void kern_${name}_f_${sfx}(const ${T}* x, ${T}* y, const ${T}* p${nz_sig}) { ${f}(x, y, p${nz_arg}); }\n"
+        "${ex}void kern_${name}_b_${sfx}(const ${T}* x, const ${T}* dy, ${T}* dx, const ${T}* p, double* dp${nz_sig}) {\n"
+        "${acc}    ${b}(x, dy, dx, p, acc${nz_arg});\n${sum}}\n"
+        "${ex}void kern_${name}_fb_${sfx}(const ${T}* x, const ${T}* dy, ${T}* y, ${T}* dx, const ${T}* p, double* dp${nz_sig}) {\n"
+        "${acc}    ${fb}(x, dy, y, dx, p, acc${nz_arg});\n${sum}}\n")
     else()
       string(APPEND src
-        "${ex}void kern_${name}_f_${sfx}(const ${T}* x, ${T}* y) { ${f}(x, y); }\n"
-        "${ex}void kern_${name}_b_${sfx}(const ${T}* x, const ${T}* dy, ${T}* dx) { ${b}(x, dy, dx); }\n"
-        "${ex}void kern_${name}_fb_${sfx}(const ${T}* x, const ${T}* dy, ${T}* y, ${T}* dx) { ${fb}(x, dy, y, dx); }\n")
+        "${ex}void kern_${name}_f_${sfx}(const ${T}* x, ${T}* y${nz_sig}) { ${f}(x, y${nz_arg}); }\n"
+        "${ex}void kern_${name}_b_${sfx}(const ${T}* x, const ${T}* dy, ${T}* dx${nz_sig}) { ${b}(x, dy, dx${nz_arg}); }\n"
+        "${ex}void kern_${name}_fb_${sfx}(const ${T}* x, const ${T}* dy, ${T}* y, ${T}* dx${nz_sig}) { ${fb}(x, dy, y, dx${nz_arg}); }\n")
     endif()
   endforeach()
 endforeach()

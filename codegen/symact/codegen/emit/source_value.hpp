@@ -114,6 +114,10 @@ template <class S> Mask<S> cmp(const Val<S>& a, const char* op, const Val<S>& b,
 template <class S> UInt<S> ubin(const UInt<S>& a, const char* op, const UInt<S>& b,
                                  uint_of<S> (*f)(uint_of<S>, uint_of<S>)) {
     if (a.k && b.k) return UInt<S>::splat(f(*a.k, *b.k));
+    // u | 0, u ^ 0, u + 0 (the noise counter's word under stream 0) are u, as LLVM's builder folds them
+    const std::string o = op;
+    if (b.k && *b.k == 0 && (o == "|" || o == "^" || o == "+" || o == "-")) return a;
+    if (a.k && *a.k == 0 && (o == "|" || o == "^" || o == "+")) return b;
     return uint<S>(a.e + " " + op + " " + b.e);
 }
 }  // namespace detail
