@@ -42,6 +42,13 @@ std::vector<std::uint32_t> topological_order(std::span<const Expr> roots) {
     return order;
 }
 
+bool has_noise(Expr e) {
+    Expr roots[] = {e};
+    for (auto id : topological_order(roots))
+        if (is_noise(e.g->node(id).op)) return true;
+    return false;
+}
+
 std::vector<std::string> parameters(std::span<const Expr> roots) {
     std::vector<std::string> names;
     if (roots.empty()) return names;

@@ -24,9 +24,7 @@ Function::Function(std::string_view text, const ParseOptions& opts)
         info_.reduction_name.clear();
     }
     Expr roots[] = {f_};
-    bool noise = false;
-    for (auto id : topological_order(roots)) noise = noise || is_noise(g_->node(id).op);
-    if (!noise) info_.noise_pos = std::string_view::npos;  // simplified away: uniform(0)*0
+    if (!codegen::has_noise(f_)) info_.noise_pos = std::string_view::npos;  // simplified away: uniform(0)*0
     params_ = parameters(roots);
 }
 
@@ -42,7 +40,8 @@ void Function::require_elementwise(std::string_view what) const {
 void Function::require_no_noise(std::string_view what) const {
     if (!has_noise()) return;
     throw error(fmt::format("{} draws random numbers: {} cannot compute it yet (noise runs in the "
-                            "JIT and the reference evaluator: symact eval --seed)",
+                            "JIT, the DSL kernels, generated headers and the reference evaluator: "
+                            "symact eval --seed)",
                             info_.noise_name, what),
                 text_, info_.noise_pos);
 }

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "symact/codegen/eval.hpp"
 #include "symact/codegen/limits.hpp"
 #include "symact/codegen/vjp.hpp"
 #include "symact/error.hpp"
@@ -317,6 +318,7 @@ private:
         auto expand = [&](std::span<const Expr> args) {
             Expr r = row ? *row_function(g_, name, args) : *o_.extra_function(g_, name, args);
             if (row || has_reduction(r)) noted_reduction(t);
+            if (has_noise(r)) noted_noise(t);  // a catalog entry that draws (rrelu_train)
             return r;
         };
         if (op != Op::Const && op_arity(op) == 0) {  // pi, e
@@ -373,12 +375,16 @@ private:
                 fail_at(fmt::format("the argument of {}(k) is its stream: an integer constant from 0 to {} "
                                     "(streams draw independently)", name, ops::max_noise_stream),
                         arg_pos[0]);
-            if (info_ && info_->noise_pos == std::string_view::npos) {
-                info_->noise_pos = t.pos;
-                info_->noise_name = std::string(text(t));
-            }
+            noted_noise(t);
         }
         return at(t, [&] { return g_.apply(op, args); });
+    }
+
+    void noted_noise(const Token& t) {
+        if (info_ && info_->noise_pos == std::string_view::npos) {
+            info_->noise_pos = t.pos;
+            info_->noise_name = std::string(text(t));
+        }
     }
 
     void noted_reduction(const Token& t) {

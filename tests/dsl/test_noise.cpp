@@ -17,7 +17,9 @@
 #include <symact/dsl.hpp>
 #include <symact/dsl/aot.hpp>
 #include <symact/dsl/catalog.hpp>
+#include <symact/dsl/names.hpp>
 #include <symact/dsl/reflect.hpp>
+#include <symact/error.hpp>
 #include <symact/nn/noisy.hpp>
 
 using namespace symact::dsl;
@@ -361,4 +363,22 @@ TEST_CASE("catalog rrelu_train: slopes from the reference evaluator's uniform(0)
     k->f64.forward(xs.data(), y.data(), xs.size(), pv.data(), nz);
     for (std::size_t i = 0; i < xs.size(); ++i)
         CHECK(y[i] == doctest::Approx(xs[i] > 0 ? xs[i] : (1.0 / 8 + (1.0 / 3 - 1.0 / 8) * u[i]) * xs[i]).epsilon(1e-14));
+}
+
+TEST_CASE("catalog noise entries in strings are noisy expressions (gen takes seed and offset, inspect refuses)") {
+    const auto opts = catalog_parse_options();
+    for (const char* text : {"rrelu_train", "noisy_hardtanh_train", "2*noisy_hardsigmoid_train(x, 1.1)"}) {
+        CAPTURE(text);
+        cg::Function fn(text, opts);
+        CHECK(fn.has_noise());
+        std::string what;
+        try {
+            fn.require_no_noise("symact inspect");
+        } catch (const symact::error& e) {
+            what = e.what();
+        }
+        CHECK(what.find("draws random numbers") != std::string::npos);
+    }
+    // the inference forms are deterministic
+    for (const char* text : {"rrelu", "noisy_hardtanh", "noisy_hardsigmoid"}) CHECK_FALSE(cg::Function(text, opts).has_noise());
 }

@@ -44,4 +44,7 @@ std::size_t op_count(std::span<const Expr> roots);
 // All nodes reachable from roots, each after its arguments.
 std::vector<std::uint32_t> topological_order(std::span<const Expr> roots);
 
+// True if e draws random numbers (uniform, normal) anywhere below it.
+bool has_noise(Expr e);
+
 }  // namespace symact::codegen
