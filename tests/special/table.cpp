@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -61,18 +62,20 @@ template <class T> std::string judge(const std::string& cell, T x, double got) {
         double want = cell == "inf" ? INFINITY : -INFINITY;
         return got == want ? "" : cell;
     }
-    if (cell.front() == '[') {  // [lo, hi]: any finite value in it
-        auto comma = cell.find(',');
-        double lo = std::strtod(cell.c_str() + 1, nullptr), hi = std::strtod(cell.c_str() + comma + 1, nullptr);
-        return std::isfinite(got) && got >= lo && got <= hi ? "" : cell;
-    }
     // an expression in x: the true value in long double, rounded to T
-    symact::codegen::Graph graph;
-    symact::codegen::Expr e = symact::codegen::parse(graph, cell);
-    symact::codegen::Expr roots[] = {e};
-    long double xs[] = {static_cast<long double>(x)};
-    long double want_l = symact::codegen::evaluate<long double>(roots, xs, {})[0][0];
-    T want = static_cast<T>(want_l);
+    auto value = [&](const std::string& text) {
+        symact::codegen::Graph graph;
+        symact::codegen::Expr e = symact::codegen::parse(graph, text);
+        symact::codegen::Expr roots[] = {e};
+        long double xs[] = {static_cast<long double>(x)};
+        return static_cast<T>(symact::codegen::evaluate<long double>(roots, xs, {})[0][0]);
+    };
+    if (cell.front() == '[') {  // [lo, hi]: any finite value between the bounds (numbers or
+        auto comma = cell.find(',');  // expressions in x: random draws scale with x)
+        const double a = value(cell.substr(1, comma - 1)), b = value(cell.substr(comma + 1, cell.size() - comma - 2));
+        return std::isfinite(got) && got >= std::min(a, b) && got <= std::max(a, b) ? "" : cell;
+    }
+    const T want = value(cell);
     std::string what = fmt::format("{} = {}", cell, double(want));
     if (std::isnan(want) || std::isinf(want)) return g == want || (std::isnan(g) && std::isnan(want)) ? "" : what;
     if (!std::isfinite(g)) return what;
