@@ -252,6 +252,23 @@ check('eval noise: jit = ref (f32)', res['jit', 'f32'] == res['ref', 'f32'], rep
 check('eval noise: slopes differ per element, in [lower, upper], dx = slope',
       len(set(j.get('df_dx', [])[:3])) == 3 and all(0.125 <= -v <= 1 / 3 for v in j.get('f', [])[:3])
       and [-v for v in j.get('f', [])[:3]] == j.get('df_dx', [])[:3], repr(j))
+# the catalog's noise entries: the compile-time kernels (aot) draw the JIT's numbers
+for name, params in (('rrelu_train', ['--param=lower=0.125', '--param=upper=0.3333333333333333']),
+                     ('noisy_hardtanh_train', ['--param=alpha=1.15', '--param=c=0.5', '--param=p=1']),
+                     ('noisy_hardsigmoid_train', ['--param=alpha=1.1', '--param=c=0.15', '--param=p=1'])):
+    outs = {}
+    for engine in ('aot', 'jit'):
+        rc, out, err = run('eval', '--engine=' + engine, '--at=-3,-1.5,0.5,2.5,4', '--seed=11', '--offset=5',
+                           '--grad', '--json', *params, '--', name)
+        check('eval %s --engine=%s rc' % (name, engine), rc == 0, err)
+        outs[engine] = json.loads(out) if rc == 0 else {}
+    def flat(d, pre=''):  # {"f": [..], "df_dparam": {"c": [..]}, ...} -> {"f/0": v, "df_dparam/c/0": v, ...}
+        items = d.items() if isinstance(d, dict) else enumerate(d) if isinstance(d, list) else None
+        return {pre: d} if items is None else {k: v for i, e in items for k, v in flat(e, '%s/%s' % (pre, i)).items()}
+    a, b = flat(outs['aot']), flat(outs['jit'])
+    check('eval %s: aot = jit at a seed and offset' % name,
+          len(a) > 20 and a.keys() == b.keys() and all(abs(a[k] - b[k]) <= 1e-12 * (1 + abs(b[k])) for k in a),
+          repr(outs))
 rc, out, err = run('eval', '--at=0,0,0,0', '--seed=7', '--json', '--', 'uniform(0)')
 rc2, out2, err2 = run('eval', '--at=0,0', '--seed=7', '--offset=2', '--json', '--', 'uniform(0)')
 check('eval noise: --offset continues the array', rc == 0 and rc2 == 0 and json.loads(out)['f'][2:] == json.loads(out2)['f'],
