@@ -38,11 +38,16 @@ template <class S> struct Leaves {
         auto* u32 = llvm::FixedVectorType::get(b->getInt32Ty(), width);
         return {b->CreateTrunc(v64, u32), b->CreateTrunc(hi, u32)};
     }
+    // The caller splits a call where the index's low word would wrap (kernel.cpp), so the
+    // high word is the call's and the low word is offset + i + lane with no carry: float
+    // kernels count in 32-bit lanes (a 64-bit index vector cost 1.2x the DSL's RReLU).
     std::pair<ir::UInt<S>, ir::UInt<S>> noise_index() {
+        llvm::Type* lane = sizeof(S) == 8 ? b->getInt64Ty() : b->getInt32Ty();
         std::vector<llvm::Constant*> iota;
-        for (unsigned l = 0; l < width; ++l) iota.push_back(b->getInt64(l));
-        Value* first = b->CreateVectorSplat(width, b->CreateAdd(offset, index));
-        auto [lo, hi] = words(b->CreateAdd(first, llvm::ConstantVector::get(iota)));
+        for (unsigned l = 0; l < width; ++l) iota.push_back(llvm::ConstantInt::get(lane, l));
+        Value* first = b->CreateZExtOrTrunc(b->CreateAnd(b->CreateAdd(offset, index), 0xFFFFFFFFull), lane);
+        Value* lo = b->CreateAdd(b->CreateVectorSplat(width, first), llvm::ConstantVector::get(iota));
+        Value* hi = b->CreateVectorSplat(width, b->CreateZExtOrTrunc(b->CreateLShr(offset, 32), lane));
         return {{lo}, {hi}};
     }
     std::pair<ir::UInt<S>, ir::UInt<S>> noise_seed() {

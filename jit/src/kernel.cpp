@@ -31,12 +31,30 @@ template <> struct Typed<double> { static constexpr DType t = DType::f64; };
 #define SYMACT_CALLS_JIT_CODE
 #endif
 
+// One call of the code over n elements, element 0 at index `offset`. A noisy kernel counts
+// the index's low 32 bits without carry (emit.cpp), so its call is split where they wrap;
+// dparam accumulates across the pieces.
+template <class T>
+SYMACT_CALLS_JIT_CODE void call_code(KernelFn fn, bool noisy, const T* x, const T* dy, T* y, T* dx, std::size_t n,
+                                     const T* pv, double* acc, std::uint64_t seed, std::uint64_t offset) {
+    while (noisy && n > 0) {
+        const std::uint64_t room = (std::uint64_t{1} << 32) - (offset & 0xFFFFFFFFull);
+        if (n <= room) break;
+        const std::size_t m = static_cast<std::size_t>(room);
+        fn(x, dy, y, dx, static_cast<std::int64_t>(m), pv, acc, seed, offset);
+        x += m, dy = dy ? dy + m : nullptr, y = y ? y + m : nullptr, dx = dx ? dx + m : nullptr;
+        n -= m, offset += m;
+    }
+    fn(x, dy, y, dx, static_cast<std::int64_t>(n), pv, acc, seed, offset);
+}
+
 template <class T>
 SYMACT_CALLS_JIT_CODE void run_typed(const detail::KernelImpl& k, Mode mode, const T* x, const T* dy, T* y, T* dx,
                std::size_t size, Layout l, const double* const* params,
                const std::size_t* counts, double* const* grads, Noise noise) {
     const std::size_t P = k.params.size();
     auto fn = reinterpret_cast<KernelFn>(k.code.fn[static_cast<int>(mode)]);
+    const bool noisy = k.fn && k.fn->has_noise();
     const bool grad = mode != Mode::forward;
     std::vector<T> pv(P);
     std::vector<double> acc(P);
@@ -47,7 +65,7 @@ SYMACT_CALLS_JIT_CODE void run_typed(const detail::KernelImpl& k, Mode mode, con
         if (grad) std::fill(grads[j], grads[j] + counts[j], 0.0);
     }
     if (!per_channel) {
-        fn(x, dy, y, dx, static_cast<std::int64_t>(size), pv.data(), acc.data(), noise.seed, noise.offset);
+        call_code(fn, noisy, x, dy, y, dx, size, pv.data(), acc.data(), noise.seed, noise.offset);
         if (grad)
             for (std::size_t j = 0; j < P; ++j) grads[j][0] = acc[j];
         return;
@@ -61,8 +79,8 @@ SYMACT_CALLS_JIT_CODE void run_typed(const detail::KernelImpl& k, Mode mode, con
                 acc[j] = 0;
             }
             std::size_t off = (n * C + c) * inner;
-            fn(x + off, dy ? dy + off : nullptr, y ? y + off : nullptr, dx ? dx + off : nullptr,
-               static_cast<std::int64_t>(inner), pv.data(), acc.data(), noise.seed, noise.offset + off);
+            call_code(fn, noisy, x + off, dy ? dy + off : nullptr, y ? y + off : nullptr, dx ? dx + off : nullptr,
+                      inner, pv.data(), acc.data(), noise.seed, noise.offset + off);
             if (grad)
                 for (std::size_t j = 0; j < P; ++j) grads[j][counts[j] == 1 ? 0 : c] += acc[j];
         }
