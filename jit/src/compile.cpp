@@ -139,10 +139,11 @@ std::shared_ptr<detail::KernelImpl> build(std::unique_ptr<codegen::Function> fn,
     const auto& h = engine.host();
     detail::EmitTarget et{o.dtype == DType::f64, width, h.vector_bits, h.cpu, h.features};
     for (auto& p : parts) p.module = detail::emit_module(p.ctx, *fn, et, p.modes);
+    const bool noisy = fn->has_noise();
     k->times.ir = ms_since(t);
     auto run = [&](Part& p) {
         try {
-            p.object = engine.compile(*p.module, o.opt_level, o.keep_ir ? &p.ir : nullptr, &p.times);
+            p.object = engine.compile(*p.module, o.opt_level, o.keep_ir ? &p.ir : nullptr, &p.times, noisy);
             p.module.reset();  // its context is destroyed on this thread's watch, before join
         } catch (...) {
             p.error = std::current_exception();

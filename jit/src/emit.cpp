@@ -32,12 +32,6 @@ template <class S> struct Leaves {
     ir::Val<S> param(std::string_view n) { return params.find(n)->second; }
     ir::Val<S> constant(const codegen::Number& c) { return ir::Val<S>::splat(c.as<S>()); }
     // The noise ops' counter and key (lower.hpp): words of 32 bits in lanes of S's width.
-    std::pair<Value*, Value*> words(Value* v64) {  // a <W x i64> -> (low, high) words
-        Value* hi = b->CreateLShr(v64, 32);
-        if (sizeof(S) == 8) return {b->CreateAnd(v64, 0xFFFFFFFFull), hi};
-        auto* u32 = llvm::FixedVectorType::get(b->getInt32Ty(), width);
-        return {b->CreateTrunc(v64, u32), b->CreateTrunc(hi, u32)};
-    }
     // The caller splits a call where the index's low word would wrap (kernel.cpp), so the
     // high word is the call's and the low word is offset + i + lane with no carry: float
     // kernels count in 32-bit lanes (a 64-bit index vector cost 1.2x the DSL's RReLU).
@@ -50,9 +44,11 @@ template <class S> struct Leaves {
         Value* hi = b->CreateVectorSplat(width, b->CreateZExtOrTrunc(b->CreateLShr(offset, 32), lane));
         return {{lo}, {hi}};
     }
-    std::pair<ir::UInt<S>, ir::UInt<S>> noise_seed() {
-        auto [lo, hi] = words(b->CreateVectorSplat(width, seed));
-        return {{lo}, {hi}};
+    std::pair<ir::UInt<S>, ir::UInt<S>> noise_seed() {  // split as scalars, then splat
+        llvm::Type* lane = sizeof(S) == 8 ? b->getInt64Ty() : b->getInt32Ty();
+        Value* lo = b->CreateZExtOrTrunc(b->CreateAnd(seed, 0xFFFFFFFFull), lane);
+        Value* hi = b->CreateZExtOrTrunc(b->CreateLShr(seed, 32), lane);
+        return {{b->CreateVectorSplat(width, lo)}, {b->CreateVectorSplat(width, hi)}};
     }
 };
 

@@ -38,9 +38,10 @@ public:
     const HostInfo& host() const { return host_; }
     // The IR pipeline for opt_level (0 none, 1 lean, 2/3 new-PM O2/O3), then codegen;
     // returns the object file. Thread-safe (each call uses its own TargetMachine).
-    // Adds to times->optimize and times->codegen.
+    // Adds to times->optimize and times->codegen. hoist: the lean pipeline also runs LICM
+    // (kernels that draw noise: the generator's key schedule is loop-invariant).
     std::unique_ptr<llvm::MemoryBuffer> compile(llvm::Module& m, unsigned opt_level, std::string* ir_out,
-                                                CompileTimes* times);
+                                                CompileTimes* times, bool hoist = false);
     // Links the objects (one kernel's parts, compiled in parallel) into one JITDylib.
     Loaded load(std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects);
     void unload(Loaded& l) noexcept;
