@@ -96,8 +96,8 @@ namespace {
 // finds nothing more on our kernels (same speed, measured in bench/RESULTS.md) and costs
 // as much as code generation.
 // hoist adds LICM, for kernels with loop-invariant work the emitter cannot place outside
-// the loop itself (the noise generator's key schedule, written once in math/random.hpp):
-// RReLU in training's forward ran 10% slower with it inside.
+// the loop itself (the noise generator's key schedule, written once in math/random.hpp;
+// the caller decides where it pays: compile.cpp).
 void run_lean_pipeline(llvm::Module& m, llvm::TargetMachine& tm, bool hoist) {
     llvm::LoopAnalysisManager lam;
     llvm::FunctionAnalysisManager fam;
