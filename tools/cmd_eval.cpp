@@ -40,7 +40,7 @@ product for the given --dy) for each element.
                            ref: the reference evaluator (scalar libm, each node once);
                            aot: a catalog entry's compile-time (DSL) kernels: EXPR is its
                            name (elu, gelu, mish, ...; softmax, log_softmax with --rows);
-                           parameters default to PyTorch's
+                           parameters default to PyTorch's (noisy_*: the authors')
   --json                   print {"f":[..], "df_dx":[..], "df_dparam":{..}, "dparam":{..}}
                            (row functions: {"rows":R, "cols":C, "f":[..], "df_dx":[..]}, flat
                            row-major, with "df_dparam" and "dparam" under --grad)
