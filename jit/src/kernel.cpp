@@ -7,6 +7,7 @@
 
 #include "abi.hpp"
 #include "kernel_impl.hpp"
+#include "symact/codegen/ops.hpp"
 #include "symact/codegen/print.hpp"
 #include "symact/error.hpp"
 
@@ -38,7 +39,7 @@ template <class T>
 SYMACT_CALLS_JIT_CODE void call_code(KernelFn fn, bool noisy, const T* x, const T* dy, T* y, T* dx, std::size_t n,
                                      const T* pv, double* acc, std::uint64_t seed, std::uint64_t offset) {
     while (noisy && n > 0) {
-        const std::uint64_t room = (std::uint64_t{1} << 32) - (offset & 0xFFFFFFFFull);
+        const std::uint64_t room = ops::noise_room(offset);
         if (n <= room) break;
         const std::size_t m = static_cast<std::size_t>(room);
         fn(x, dy, y, dx, static_cast<std::int64_t>(m), pv, acc, seed, offset);
@@ -111,8 +112,7 @@ void run_checked(const detail::KernelImpl& k, Mode mode, DType t, const void* x,
     }
     if ((mode != Mode::backward && (!x || !y) && size) || (mode != Mode::forward && (!x || !dy || !dx) && size))
         throw error(fmt::format("{}: null data pointer", what));
-    constexpr std::uint64_t index_range = std::uint64_t{1} << 48;  // the noise counter's index bits
-    if (k.fn && k.fn->has_noise() && (size > index_range || noise.offset > index_range - size))
+    if (k.fn && k.fn->has_noise() && !ops::noise_in_range(noise.offset, size))
         throw error(fmt::format("{}: noise offset {} + {} elements is beyond 2^48, the noise ops' index range",
                                 what, noise.offset, size));
     if (size == 0) {

@@ -424,6 +424,16 @@ struct NoiseWords {
 // Counter word 1 of an element: its index's high bits (below 2^16) under salt | stream.
 // Every path (reference, lower.hpp's kernels, the DSL) packs it here.
 template <class U> SYMACT_MATH_INLINE U noise_c1(U index_hi, std::uint32_t tag) { return index_hi | (tag << 16); }
+// The index range: offset + n <= 2^48 (the counter's other 16 bits are the tag).
+inline constexpr bool noise_in_range(std::uint64_t offset, std::uint64_t n) {
+    constexpr std::uint64_t range = std::uint64_t{1} << 48;
+    return n <= range && offset <= range - n;
+}
+// Elements from `index` on before its low 32-bit word wraps: the DSL's and the JIT's kernels
+// count that word without carry and split a run there.
+inline constexpr std::uint64_t noise_room(std::uint64_t index) {
+    return (std::uint64_t{1} << 32) - (index & 0xFFFFFFFFu);
+}
 inline NoiseWords noise_words(std::uint64_t index, std::uint64_t seed, std::uint32_t tag) {
     return {static_cast<std::uint32_t>(index), noise_c1(static_cast<std::uint32_t>(index >> 32), tag),
             static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};

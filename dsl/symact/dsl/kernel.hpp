@@ -109,7 +109,7 @@ SYMACT_DSL_FLATTEN void run(const S* __restrict xs, const S* __restrict dys, S* 
 template <class Plan, mode Mo, std::size_t G, class S>
 void run_any(const S* x, const S* dy, S* y, S* dx, std::size_t n, const S* pv, const S* nv, double* g, noise nz) {
     if constexpr (noisy_plan<Plan>) {  // split where the index's low word wraps
-        const std::uint64_t room = (std::uint64_t{1} << 32) - (nz.offset & 0xFFFFFFFFu);
+        const std::uint64_t room = ops::noise_room(nz.offset);
         if (n > room) {
             const std::size_t r = static_cast<std::size_t>(room);
             run_any<Plan, Mo, G, S>(x, dy, y, dx, r, pv, nv, g, nz);
@@ -311,8 +311,8 @@ private:
         const std::size_t rows = a.lay.n * a.lay.c, inner = a.lay.inner, C = a.lay.c;
         bool per_channel = false;
         for (std::size_t i = 0; i < np; ++i) per_channel |= a.chan[i] != nullptr;
-        if constexpr (noisy_plan<Plan>)  // the counter holds 48 bits of index (ops.hpp)
-            if (rows * inner > (std::uint64_t{1} << 48) || a.nz.offset > (std::uint64_t{1} << 48) - rows * inner)
+        if constexpr (noisy_plan<Plan>)
+            if (!ops::noise_in_range(a.nz.offset, rows * inner))
                 throw std::invalid_argument("symact::kernel: noise{seed, offset}: offset + length is beyond "
                                             "2^48 elements, the noise ops' index range");
 
