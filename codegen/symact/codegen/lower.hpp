@@ -182,13 +182,13 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
                 if constexpr (requires { leaves.noise_index(); leaves.noise_seed(); }) {
                     auto [lo, hi] = leaves.noise_index();
                     auto [k0, k1] = leaves.noise_seed();
-                    const std::uint32_t tag = O::salt | static_cast<std::uint32_t>(g.node(args[0]).num.num());
-                    constexpr bool wide = sizeof(math::uscalar_t<V>) == 8;
-                    s.v = O::template eval<V>(math::threefry2x32<wide>(lo, ops::noise_c1(hi, tag), k0, k1));
+                    const auto stream = static_cast<std::uint32_t>(g.node(args[0]).num.num());
+                    s.v = O::template eval<V>(lo, hi, k0, k1, stream);
                 } else {
                     throw symact::error(std::string(O::name) +
                                         " draws random numbers: this kernel has no element index (noise "
-                                        "runs in the JIT and the reference evaluator)");
+                                        "runs in the JIT, the DSL kernels, generated headers and the "
+                                        "reference evaluator)");
                 }
             } else if constexpr (O::arity == 0) {
                 s.v = O::template eval<V>();

@@ -443,6 +443,13 @@ inline math::threefry_words<std::uint32_t> noise_draw(std::uint64_t index, std::
     NoiseWords n = noise_words(index, seed, tag);
     return math::threefry2x32<false>(n.c0, n.c1, n.k0, n.k1);
 }
+// The kernels' draw, in a backend's unsigned lanes U (lower.hpp, the DSL's machine): the
+// counter (lo, noise_c1(hi, tag)) under the key (k0, k1); noise_draw above is its scalar
+// reference. 64-bit lanes keep 32-bit words (math/random.hpp).
+template <class V, class U>
+SYMACT_MATH_INLINE math::threefry_words<U> noise_draw_lanes(U lo, U hi, U k0, U k1, std::uint32_t tag) {
+    return math::threefry2x32<sizeof(math::uscalar_t<V>) == 8>(lo, noise_c1(hi, tag), k0, k1);
+}
 struct Uniform {
     static constexpr std::string_view name = "uniform";
     static constexpr int arity = 1;
@@ -455,7 +462,8 @@ struct Uniform {
         if constexpr (std::is_same_v<T, float>) return static_cast<T>(w.w0 >> 9) * T(0x1p-23);
         else return static_cast<T>((std::uint64_t{w.w0} << 20) | (w.w1 >> 12)) * T(0x1p-52);
     }
-    template <class V, class U> SYMACT_MATH_INLINE static V eval(math::threefry_words<U> w) {
+    template <class V, class U> SYMACT_MATH_INLINE static V eval(U lo, U hi, U k0, U k1, std::uint32_t stream) {
+        const auto w = noise_draw_lanes<V>(lo, hi, k0, k1, salt | stream);
         return math::uniform01<V>(w.w0, w.w1);
     }
 };
@@ -472,7 +480,8 @@ struct Normal {
         T u2 = f ? static_cast<T>(w.w1 >> 9) * T(0x1p-23) : static_cast<T>(w.w1) * T(0x1p-32);
         return std::sqrt(T(-2) * std::log(u1)) * std::cos(2 * std::numbers::pi_v<T> * u2);
     }
-    template <class V, class U> SYMACT_MATH_INLINE static V eval(math::threefry_words<U> w) {
+    template <class V, class U> SYMACT_MATH_INLINE static V eval(U lo, U hi, U k0, U k1, std::uint32_t stream) {
+        const auto w = noise_draw_lanes<V>(lo, hi, k0, k1, salt | stream);
         return math::normal01<V>(w.w0, w.w1);
     }
 };

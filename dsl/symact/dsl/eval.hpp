@@ -137,10 +137,8 @@ struct machine {
             else if constexpr (requires { Op::noise; }) {
                 // the stream k is a constant (build.hpp checks it); as lower.hpp's kernels
                 static_assert(P.steps[a0].k == sk::cst);
-                constexpr std::uint32_t tag = Op::salt | static_cast<std::uint32_t>(P.steps[a0].c.num);
-                constexpr bool wide = sizeof(math::uscalar_t<V>) == 8;
-                v[I] = Op::template eval<V>(math::threefry2x32<wide>(
-                    nlo, ops::noise_c1(math::KU<V>(nhi), tag), math::KU<V>(nk0), math::KU<V>(nk1)));
+                constexpr auto stream = static_cast<std::uint32_t>(P.steps[a0].c.num);
+                v[I] = Op::template eval<V>(nlo, math::KU<V>(nhi), math::KU<V>(nk0), math::KU<V>(nk1), stream);
             }
             else if constexpr (Op::arity == 0) v[I] = Op::template eval<V>();
             else if constexpr (Op::arity == 1) v[I] = Op::eval(val<a0>());
