@@ -8,6 +8,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "eval_concat.hpp"
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/function.hpp"
 #include "symact/error.hpp"
@@ -25,10 +26,13 @@ constexpr const char* help = R"(usage: symact eval [options] [--] EXPR
 Evaluates EXPR (and with --grad its derivatives) at the given points. A row function
 (rowmax, rowsum, softmax, log_softmax, ...) is evaluated over rows: --at is one row, or
 --rows=R rows of equal length, and the output is f and dx = J^T dy (the vector-Jacobian
-product for the given --dy) for each element.
+product for the given --dy) for each element. A concatenation (concat(e1, ..., eK), crelu)
+gives K outputs per point, in the (N, K*C, INNER) layout of an (N, C, INNER) input, and
+dx = sum_k dy_k*part_k'(x); --dy then has one value per output.
 
   --at=X1,X2,...           the points (required)
   --rows=R                 split --at into R rows of equal length (row functions; default 1)
+  --shape=N,C,INNER        a concatenation's input layout (default 1,COUNT,1)
   --param=NAME=VALUE[,...] parameter values (repeatable)
   --grad                   also print df/dx and df/dNAME for each parameter
   --dy=Y1,Y2,...           upstream gradient (default all ones): df_dx[i] = dy[i]*f'(x[i]),
@@ -47,11 +51,12 @@ product for the given --dy) for each element.
 
 example: symact eval --at=-1,0,1 --grad --param=alpha=1.5 -- 'where(x > 0, x, alpha*expm1(x))'
          symact eval --at=1,2,3,1,1,1 --rows=2 --dy=1,0,0,0,1,0 -- softmax
+         symact eval --at=1,-2,3,0 --shape=2,2,1 -- crelu
 )";
 constexpr OptionSpec spec[] = {{"at", true},    {"param", true, true}, {"grad", false},
                                {"dy", true},    {"dtype", true},       {"engine", true},
                                {"json", false}, {"help", false}, {"rows", true},
-                               {"seed", true},  {"offset", true}};
+                               {"seed", true},  {"offset", true}, {"shape", true}};
 
 template <class T> std::string num(T v) {
     if (std::isnan(v)) return "\"nan\"";
@@ -328,6 +333,40 @@ int run(codegen::Function& fn, const Request& rq, const std::string& engine) {
             fmt::print("sum df/d{} = {}\n", params[k], plain(sum(2 + k)));
     return 0;
 }
+// A concatenation: --shape=N,C,INNER (default 1,COUNT,1), dy one per output.
+int run_concat(const Args& a, const Request& rq, std::vector<codegen::ConcatPart> parts,
+               const std::string& engine, bool f32) {
+    if (a.get("rows")) throw error("eval: --rows is for row functions; a concatenation takes --shape=N,C,INNER");
+    ConcatRequest c;
+    c.text = a.positional()[0];
+    c.engine = engine;
+    c.parts = std::move(parts);
+    c.at = rq.at;
+    c.json = rq.json;
+    c.seed = rq.seed;
+    c.offset = rq.offset;
+    c.channels = rq.at.size();
+    if (auto s = a.get("shape")) {
+        const auto v = parse_list(*s, "shape");
+        if (v.size() != 3) throw error(fmt::format("eval: --shape={}: expected N,C,INNER", *s));
+        for (double d : v)
+            if (!(d >= 1) || d != std::floor(d) || d > 1e9)
+                throw error(fmt::format("eval: --shape={}: sizes must be whole numbers from 1", *s));
+        if (v[0] * v[1] * v[2] != static_cast<double>(rq.at.size()))
+            throw error(fmt::format("eval: --shape={} has {} elements but --at has {} values", *s,
+                                    v[0] * v[1] * v[2], rq.at.size()));
+        c.channels = static_cast<std::size_t>(v[1]);
+        c.inner = static_cast<std::size_t>(v[2]);
+    }
+    const std::size_t outputs = c.parts.size() * rq.at.size();
+    c.dy = a.get("dy") ? parse_list(*a.get("dy"), "dy") : std::vector<double>(outputs, 1.0);
+    if (c.dy.size() != outputs)
+        throw error(fmt::format("eval: --dy has {} values but the concatenation has {} outputs ({} parts of {})",
+                                c.dy.size(), outputs, c.parts.size(), rq.at.size()));
+    for (const auto& text : a.all("param"))
+        for (auto& [k, v] : parse_assignments(text, "param")) c.params[k] = v;
+    return eval_concat(c, f32);
+}
 }  // namespace
 
 int cmd_eval(std::span<char*> argv) {
@@ -358,6 +397,9 @@ int cmd_eval(std::span<char*> argv) {
     rq.seed = a.get_uint("seed", 0);
     rq.offset = a.get_uint("offset", 0);
     rq.json = a.flag("json");
+    if (auto parts = codegen::split_concat(a.positional()[0]))
+        return run_concat(a, rq, std::move(*parts), engine, dtype == "f32");
+    if (a.get("shape")) throw error("eval: --shape is for concatenations (concat(...), crelu)");
     rq.dy = a.get("dy") ? parse_list(*a.get("dy"), "dy") : std::vector<double>(rq.at.size(), 1.0);
     if (rq.dy.size() != rq.at.size())
         throw error(fmt::format("eval: --dy has {} values but --at has {} points", rq.dy.size(),
