@@ -73,6 +73,8 @@ std::optional<std::vector<ConcatPart>> split_concat(std::string_view in) {
     auto crelu_of = [&](std::string_view u, std::size_t from) {
         std::vector<ConcatPart> parts;
         for (const auto& tpl : crelu_parts) parts.push_back(from_template(tpl, u, from, name_pos));
+        parts[0].label = "relu(u) of crelu";
+        parts[1].label = "relu(-u) of crelu";
         return parts;
     };
     const std::size_t open = skip_space(in, i);
@@ -128,6 +130,7 @@ std::optional<std::vector<ConcatPart>> split_concat(std::string_view in) {
         p.text = std::string(in.substr(b, e - b));
         p.pieces.push_back({0, e - b, b});
         p.anchor = b;
+        p.label = fmt::format("part {} of concat", parts.size() + 1);
         parts.push_back(std::move(p));
     }
     return parts;
@@ -135,7 +138,7 @@ std::optional<std::vector<ConcatPart>> split_concat(std::string_view in) {
 
 void rethrow_in_input(const error& e, const ConcatPart& part, std::string_view input) {
     const std::size_t pos = e.position() == error::npos ? part.anchor : part.input_position(e.position());
-    throw error(e.message(), input, pos);
+    throw error(fmt::format("{} (in {})", e.message(), part.label), input, pos);
 }
 
 }  // namespace symact::codegen

@@ -264,7 +264,7 @@ check('eval crelu table', rc == 0 and out.splitlines()[0].split('\t') == ['n', '
       and out.splitlines()[2].split('\t') == ['0', '-2', '0', '2', '1', '1', '-1'], out + err)
 for args, text in [
     (('eval', '--at=1', '--', 'x + crelu(x)'), "'crelu' has several outputs"),
-    (('eval', '--at=1', '--', 'concat(x, foo(x))'), 'unknown function \'foo\' (at column 11)'),
+    (('eval', '--at=1', '--', 'concat(x, foo(x))'), "unknown function 'foo' (in part 2 of concat) (at column 11)"),
     (('eval', '--at=1', '--', 'concat(x,'), "this '(' is never closed"),
     (('eval', '--at=1,2', '--dy=1,2', '--', 'crelu'), '--dy has 2 values but the concatenation has 4 outputs'),
     (('eval', '--at=1,2', '--shape=1,3,1', '--', 'crelu'), '--shape=1,3,1 has 3 elements but --at has 2 values'),

@@ -20,6 +20,7 @@ inline constexpr std::size_t max_concat_parts = 64;
 // One part's text, parseable on its own, and where it came from in the input.
 struct ConcatPart {
     std::string text;
+    std::string label;  // for messages: "part 2 of concat", "relu(-u) of crelu"
     // text[at, at + len) is a copy of input[from, from + len)
     struct Piece {
         std::size_t at, len, from;
@@ -37,7 +38,7 @@ struct ConcatPart {
 // than one argument, unbalanced parentheses.
 std::optional<std::vector<ConcatPart>> split_concat(std::string_view input);
 
-// An error from parsing part.text, moved to the same place in `input`.
+// An error from parsing part.text, moved to the same place in `input`, its message naming the part.
 [[noreturn]] void rethrow_in_input(const error& e, const ConcatPart& part, std::string_view input);
 
 // concat and the names that expand to a concatenation (crelu).
