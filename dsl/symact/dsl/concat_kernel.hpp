@@ -92,8 +92,13 @@ private:
         static_assert(args_ok, "symact::kernel(concat(...)): an argument after the arrays is neither a parameter "
                                "value nor an option; pass parameters as name = value (alpha = 1.5)");
         grads<params> out;
-        if constexpr (args_ok) {
-            check_names<B...>(static_cast<params*>(nullptr));
+        constexpr auto ok = checks<B...>(static_cast<params*>(nullptr));
+        static_assert(!args_ok || ok[0], "symact::kernel(concat(...)): a parameter passed by name is not in any part "
+                                         "(misspelled?)");
+        static_assert(!args_ok || !ok[0] || ok[1], "symact::kernel(concat(...)): a parameter of a part has no value; "
+                                                   "pass it as name = value");
+        static_assert(!args_ok || !ok[0] || !ok[1] || ok[2], "symact::kernel(concat(...)): a parameter is given twice");
+        if constexpr (args_ok && ok[0] && ok[1] && ok[2]) {
             constexpr bool fwd = Mo != mode::backward, bwd = Mo != mode::forward;
             const std::size_t size = x.size();
             if ((fwd && y.size() != K * size) || (bwd && (dy.size() != K * size || dx.size() != size)))
@@ -156,14 +161,10 @@ private:
         return out;
     }
 
-    // Every name bound is a parameter of some part, each part's parameters are all bound, once.
-    template <class... B, class... P> static void check_names(std::tuple<P...>*) {
-        static_assert((detail::known_binding<B, P...> && ...),
-                      "symact::kernel(concat(...)): a parameter passed by name is not in any part (misspelled?)");
-        static_assert(((detail::times_bound<P, B...> >= 1) && ...),
-                      "symact::kernel(concat(...)): a parameter of a part has no value; pass it as name = value");
-        static_assert(((detail::times_bound<P, B...> <= 1) && ...), "symact::kernel(concat(...)): a parameter is "
-                                                                    "given twice");
+    // Every name bound is a parameter of some part; each part's parameters are all bound; once.
+    template <class... B, class... P> static constexpr std::array<bool, 3> checks(std::tuple<P...>*) {
+        return {(detail::known_binding<B, P...> && ...), ((detail::times_bound<P, B...> >= 1) && ...),
+                ((detail::times_bound<P, B...> <= 1) && ...)};
     }
 
     // Part I over one sample: its own bindings (per-channel gradients into scratch), then its
