@@ -18,6 +18,7 @@ namespace symact::jit {
 namespace {
 
 constexpr const char* mode_name[] = {"forward", "backward", "forward_backward"};
+constexpr std::size_t concat_chunk = 4096;  // elements per part call (16 KB of float per buffer)
 
 template <class T> bool overlap(std::span<const T> a, std::span<const T> b) {
     if (a.empty() || b.empty()) return false;
@@ -93,22 +94,42 @@ ParamGrads run(const std::vector<Kernel>& parts, const std::vector<std::string>&
     for (auto& a : args)
         for (auto& v : a.grads) a.grad_ptrs.push_back(v.data());
 
+    // Samples go through the parts in chunks of about `chunk` elements, so that the per-call
+    // work is amortised when samples are small (an MLP's (N, C)); a chunk of several samples is
+    // written to a buffer and copied to its blocks (and dy gathered from them), a chunk of one
+    // sample is read and written in place.
     const std::size_t block = C * inner, N = size / block;
-    std::vector<T> tmp(bwd && K > 1 ? block : 0);
+    const std::size_t m = std::max<std::size_t>(1, std::min(N, concat_chunk / block));
+    const bool direct = m == 1;
+    std::vector<T> ty(fwd && !direct ? m * block : 0), tdy(bwd && !direct ? m * block : 0),
+        tmp(bwd && K > 1 ? m * block : 0);
     const Layout part_layout{C, inner};
-    for (std::size_t n = 0; n < N; ++n) {
-        const T* xs = x.data() + n * block;
-        T* dxs = bwd ? dx.data() + n * block : nullptr;
-        const Noise part_noise{noise.seed, noise.offset + n * block};
+    for (std::size_t n0 = 0; n0 < N; n0 += m) {
+        const std::size_t count = std::min(m, N - n0), len = count * block;
+        const T* xs = x.data() + n0 * block;
+        T* dxs = bwd ? dx.data() + n0 * block : nullptr;
+        const Noise part_noise{noise.seed, noise.offset + n0 * block};
+        auto out = [&](std::size_t s, std::size_t k) { return ((n0 + s) * K + k) * block; };
         for (std::size_t k = 0; k < K; ++k) {
-            const std::size_t out = (n * K + k) * block;
-            T* to = k == 0 ? dxs : tmp.data();
-            parts[k].run(mode, xs, bwd ? dy.data() + out : nullptr, fwd ? y.data() + out : nullptr,
-                         bwd ? to : nullptr, block, part_layout, args[k].values.data(), args[k].counts.data(),
-                         bwd ? args[k].grad_ptrs.data() : nullptr, part_noise);
+            const T* dyk = nullptr;
+            T* yk = nullptr;
+            if (bwd) {
+                if (direct) dyk = dy.data() + out(0, k);
+                else {
+                    for (std::size_t s = 0; s < count; ++s)
+                        std::copy_n(dy.data() + out(s, k), block, tdy.data() + s * block);
+                    dyk = tdy.data();
+                }
+            }
+            if (fwd) yk = direct ? y.data() + out(0, k) : ty.data();
+            parts[k].run(mode, xs, dyk, yk, bwd ? (k == 0 ? dxs : tmp.data()) : nullptr, len, part_layout,
+                         args[k].values.data(), args[k].counts.data(), bwd ? args[k].grad_ptrs.data() : nullptr,
+                         part_noise);
+            if (fwd && !direct)
+                for (std::size_t s = 0; s < count; ++s) std::copy_n(ty.data() + s * block, block, y.data() + out(s, k));
             if (!bwd) continue;
             if (k > 0)
-                for (std::size_t j = 0; j < block; ++j) dxs[j] += tmp[j];
+                for (std::size_t j = 0; j < len; ++j) dxs[j] += tmp[j];
             const auto& pn = parts[k].params();
             for (std::size_t j = 0; j < pn.size(); ++j) {
                 auto& acc = g[pn[j]];

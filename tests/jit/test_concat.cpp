@@ -97,7 +97,7 @@ TEST_CASE_TEMPLATE("crelu equals the CReLU layer (nn::crelu_*)", T, float, doubl
     struct Shape {
         std::size_t n, c, inner;
     };
-    for (Shape s : {Shape{1, 5, 1}, Shape{3, 4, 7}, Shape{2, 3, 1}, Shape{4, 1, 33}, Shape{2, 16, 20}}) {
+    for (Shape s : {Shape{1, 5, 1}, Shape{3, 4, 7}, Shape{2, 3, 1}, Shape{4, 1, 33}, Shape{2, 16, 20}, Shape{300, 4, 5}, Shape{2, 3, 1000}}) {
         CAPTURE(s.n);
         CAPTURE(s.c);
         CAPTURE(s.inner);
@@ -119,13 +119,16 @@ TEST_CASE_TEMPLATE("crelu equals the CReLU layer (nn::crelu_*)", T, float, doubl
 }
 
 TEST_CASE("concat with parameters per tensor and per channel against direct loops") {
-    const std::size_t N = 3, C = 4, inner = 5, block = C * inner, size = N * block;
-    auto x = inputs<double>(size, 11);
-    auto dy = inputs<double>(3 * size, 12);
     jit::Options f64 = no_disk();
     f64.dtype = jit::DType::f64;
     auto kd = jit::compile_concat("concat(a*x, x*b + a, sin(x))", f64);
     CHECK(kd.params() == std::vector<std::string>{"a", "b"});
+    // one chunk of samples, several chunks (buffered), one sample per call (in place)
+    for (auto [N, inner] : {std::pair<std::size_t, std::size_t>{3, 5}, {300, 5}, {2, 1000}}) {
+    CAPTURE(N);
+    const std::size_t C = 4, block = C * inner, size = N * block;
+    auto x = inputs<double>(size, 11);
+    auto dy = inputs<double>(3 * size, 12);
     const std::vector<double> b = {0.5, -1, 2, 3};
     const jit::ParamValues p = {{"a", {1.5}}, {"b", b}};
     std::vector<double> y(3 * size), dx(size);
@@ -148,15 +151,16 @@ TEST_CASE("concat with parameters per tensor and per channel against direct loop
     REQUIRE(g.size() == 2);
     CHECK(g["a"][0] == doctest::Approx(ga).epsilon(1e-12));
     for (std::size_t c = 0; c < C; ++c) CHECK(g["b"][c] == doctest::Approx(gb[c]).epsilon(1e-12));
+    }
 }
 
 TEST_CASE("concat parts draw the noise of the element index, as the elementwise kernel does") {
     auto k = jit::compile_concat("concat(uniform(0)*x, x + normal(1))", no_disk());
     auto e0 = jit::compile("uniform(0)*x", no_disk());
     auto e1 = jit::compile("x + normal(1)", no_disk());
-    const std::size_t N = 3, block = 37, size = N * block;
+    const std::size_t N = 300, block = 37, size = N * block;  // 3 chunks of samples
     auto x = inputs<float>(size, 5);
-    const jit::Noise nz{42, (std::uint64_t{1} << 32) - 50};  // crosses a 2^32 wrap
+    const jit::Noise nz{42, (std::uint64_t{1} << 32) - 5000};  // crosses a 2^32 wrap
     std::vector<float> y(2 * size), y0(size), y1(size);
     k.forward(std::span<const float>(x), std::span<float>(y), {}, {block, 1}, nz);
     e0.forward(std::span<const float>(x), std::span<float>(y0), {}, {}, nz);

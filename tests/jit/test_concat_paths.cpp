@@ -66,7 +66,7 @@ TEST_CASE_TEMPLATE("DSL crelu equals the CReLU layer and the JIT's crelu", T, fl
     struct Shape {
         std::size_t n, c, inner;
     };
-    for (Shape s : {Shape{1, 1, 1}, Shape{1, 5, 1}, Shape{3, 4, 7}, Shape{4, 1, 33}, Shape{2, 8, 40}}) {
+    for (Shape s : {Shape{1, 1, 1}, Shape{1, 5, 1}, Shape{3, 4, 7}, Shape{4, 1, 33}, Shape{2, 8, 40}, Shape{300, 4, 5}, Shape{2, 3, 1000}}) {
         CAPTURE(s.n);
         CAPTURE(s.c);
         CAPTURE(s.inner);
@@ -97,7 +97,10 @@ TEST_CASE_TEMPLATE("DSL concat with parameters per tensor and per channel, again
     auto k = symact::kernel(f);
     static_assert(std::is_same_v<decltype(k)::params, std::tuple<par<"a">, par<"b">>>);
     auto j = jit::compile_concat("concat(a*x, x*b + a, sin(x))", opts(std::is_same_v<T, float>));
-    const std::size_t N = 3, C = 4, inner = 21, block = C * inner, size = N * block;
+    // one chunk of samples, several chunks, one sample per call in place
+    for (auto [N, inner] : {std::pair<std::size_t, std::size_t>{3, 21}, {100, 21}, {2, 700}}) {
+    CAPTURE(N);
+    const std::size_t C = 4, block = C * inner, size = N * block;
     auto x = inputs<T>(size, 21);
     auto dy = inputs<T>(3 * size, 22);
     const std::vector<T> bv = {T(0.5), T(-1), T(2), T(3)};
@@ -134,6 +137,7 @@ TEST_CASE_TEMPLATE("DSL concat with parameters per tensor and per channel, again
     CHECK(dx2 == dx);
     CHECK(gb2 == gb);
     CHECK(g2[a] == g[a]);
+    }
 }
 
 TEST_CASE("DSL concat parts draw the elementwise kernel's noise at each element's index") {
@@ -141,9 +145,9 @@ TEST_CASE("DSL concat parts draw the elementwise kernel's noise at each element'
     auto k = symact::kernel(concat(u, x + normal(lit<1>)));
     auto e0 = symact::kernel(u);
     auto e1 = symact::kernel(x + normal(lit<1>));
-    const std::size_t N = 3, block = 37, size = N * block;
+    const std::size_t N = 300, block = 37, size = N * block;  // 3 chunks of samples
     auto xv = inputs<float>(size, 5);
-    const noise nz{42, (std::uint64_t{1} << 32) - 50};
+    const noise nz{42, (std::uint64_t{1} << 32) - 5000};  // crosses a 2^32 wrap
     std::vector<float> y(2 * size), y0(size), y1(size), jy(2 * size);
     k.forward(std::span<const float>(xv), std::span<float>(y), layout{N, block, 1}, nz);
     e0.forward(std::span<const float>(xv), std::span<float>(y0), nz);

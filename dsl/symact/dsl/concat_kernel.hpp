@@ -5,9 +5,9 @@
 //   k.forward(x, y, params...)                   y.size() == K * x.size()
 //   k.backward(x, dy, dx, params...)             dx = sum_k e_k'(x) dy_k; parameter gradients
 //   k.forward_backward(x, dy, y, dx, params...)  summed over the parts
-// Each part is an elementwise kernel (kernel.hpp, fused and vectorized) run over each sample's
-// block of x, which stays in cache between the parts; the backward adds the parts through one
-// sample-sized buffer. Parameters as for kernel(): name = value or per_channel(values, grads),
+// Each part is an elementwise kernel (kernel.hpp, fused and vectorized) run over chunks of
+// about 4096 inputs (whole samples; buffered when samples are smaller), which stay in cache
+// between the parts; the backward adds the parts through one chunk-sized buffer. Parameters as for kernel(): name = value or per_channel(values, grads),
 // each part getting the ones it uses; noise{seed, offset}: x[i] draws at offset + i in every
 // part, as the JIT's concatenation kernels (jit/concat.hpp). Outputs must not overlap inputs.
 #pragma once
@@ -36,6 +36,7 @@ template <class P, class... Q> inline constexpr std::size_t index_in<P, std::tup
     while (i < sizeof...(Q) && !hit[i]) ++i;
     return i;
 }();
+inline constexpr std::size_t concat_chunk = 4096;  // elements per part call
 template <class B> struct binding_par;
 template <fixed_string N, class T> struct binding_par<binding<N, T>> { using type = par<N>; };
 }  // namespace detail
@@ -124,10 +125,12 @@ private:
             // Per-channel gradients: each part's per-sample sums land here, then are added up.
             std::array<std::vector<S>, std::tuple_size_v<params> + 1> scratch;
             std::array<std::span<S>, std::tuple_size_v<params> + 1> user;
+            bool per_channel = false;
             auto prepare = [&](const auto& bd) {
                 using Bd = std::remove_cvref_t<decltype(bd)>;
                 if constexpr (is_binding<Bd>) {
                     if constexpr (!std::is_same_v<decltype(bd.value), double>) {
+                        per_channel = true;
                         constexpr std::size_t i = detail::index_in<typename detail::binding_par<Bd>::type, params>;
                         if (bd.value.value.size() != C)
                             throw std::invalid_argument("symact::kernel(concat(...)): a per-channel parameter needs "
@@ -144,17 +147,38 @@ private:
                 }
             };
             (prepare(b), ...);
-            std::vector<S> tmp(bwd && K > 1 ? block : 0);
-            for (std::size_t n = 0; n < lay.n; ++n) {
-                const std::size_t at = n * block;
-                const layout sample{1, C, lay.inner};
-                const noise snz{nz.seed, nz.offset + at};
+            // Chunks of about detail::concat_chunk elements, as the JIT's (jit/src/concat.cpp):
+            // several small samples per part call through buffers, a large one in place.
+            const std::size_t m = std::max<std::size_t>(1, std::min(lay.n, detail::concat_chunk / block));
+            const bool direct = m == 1;
+            std::vector<S> ty(fwd && !direct ? m * block : 0), tdy(bwd && !direct ? m * block : 0),
+                tmp(bwd && K > 1 ? m * block : 0);
+            for (std::size_t n0 = 0; n0 < lay.n; n0 += m) {
+                const std::size_t count = std::min(m, lay.n - n0), len = count * block;
+                // per-channel values need the channels; otherwise one run over the chunk
+                const layout part_lay = per_channel ? layout{count, C, lay.inner} : layout{1, 1, len};
+                const noise snz{nz.seed, nz.offset + n0 * block};
+                auto at = [&](std::size_t s, std::size_t k) { return ((n0 + s) * K + k) * block; };
+                auto step = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
+                    const S* dyk = nullptr;
+                    S* yk = nullptr;
+                    if (bwd) {
+                        if (direct) dyk = dy.data() + at(0, I);
+                        else {
+                            for (std::size_t s = 0; s < count; ++s)
+                                std::copy_n(dy.data() + at(s, I), block, tdy.data() + s * block);
+                            dyk = tdy.data();
+                        }
+                    }
+                    if (fwd) yk = direct ? y.data() + at(0, I) : ty.data();
+                    one_part<I, Mo>(x.data() + n0 * block, dyk, yk, bwd ? dx.data() + n0 * block : nullptr, tmp.data(),
+                                    len, part_lay, snz, scratch, user, out, b...);
+                    if (fwd && !direct)
+                        for (std::size_t s = 0; s < count; ++s)
+                            std::copy_n(ty.data() + s * block, block, y.data() + at(s, I));
+                };
                 [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    (one_part<I, Mo>(x.data() + at, bwd ? dy.data() + (n * K + I) * block : nullptr,
-                                     fwd ? y.data() + (n * K + I) * block : nullptr,
-                                     bwd ? dx.data() + at : nullptr, tmp.data(), block, sample, snz, scratch,
-                                     user, out, b...),
-                     ...);
+                    (step(std::integral_constant<std::size_t, I>{}), ...);
                 }(std::make_index_sequence<K>{});
             }
         }
@@ -167,12 +191,12 @@ private:
                 ((detail::times_bound<P, B...> <= 1) && ...)};
     }
 
-    // Part I over one sample: its own bindings (per-channel gradients into scratch), then its
-    // dx added to the first part's and its parameter gradients to the concatenation's.
+    // Part I over a chunk of `len` inputs: its own bindings (per-channel gradients into scratch),
+    // then its dx added to the first part's and its parameter gradients to the concatenation's.
     template <std::size_t I, mode Mo, class S, class Scratch, class User, class... B>
-    void one_part(const S* x, const S* dy, S* y, S* dx_sample, S* tmp, std::size_t block, layout sample, noise nz,
+    void one_part(const S* x, const S* dy, S* y, S* dx_chunk, S* tmp, std::size_t len, layout lay, noise nz,
                   Scratch& scratch, User& user, grads<params>& out, const B&... b) const {
-        S* dx = I == 0 ? dx_sample : tmp;
+        S* dx = I == 0 ? dx_chunk : tmp;
         const auto& k = std::get<I>(parts_);
         using PK = typename std::tuple_element_t<I, std::tuple<kernel_t<E>...>>::params;
         auto mine = [&](const auto& bd) {
@@ -195,21 +219,21 @@ private:
         };
         (void)mine;  // unused when no parameters are passed
         auto args = std::tuple_cat(mine(b)...);
-        const std::span<const S> xs(x, block);
+        const std::span<const S> xs(x, len);
         grads<PK> g;
         std::apply(
             [&](const auto&... a) {
-                if constexpr (Mo == mode::forward) k.forward(xs, std::span<S>(y, block), a..., sample, nz);
+                if constexpr (Mo == mode::forward) k.forward(xs, std::span<S>(y, len), a..., lay, nz);
                 else if constexpr (Mo == mode::backward)
-                    g = k.backward(xs, std::span<const S>(dy, block), std::span<S>(dx, block), a..., sample, nz);
+                    g = k.backward(xs, std::span<const S>(dy, len), std::span<S>(dx, len), a..., lay, nz);
                 else
-                    g = k.forward_backward(xs, std::span<const S>(dy, block), std::span<S>(y, block),
-                                           std::span<S>(dx, block), a..., sample, nz);
+                    g = k.forward_backward(xs, std::span<const S>(dy, len), std::span<S>(y, len),
+                                           std::span<S>(dx, len), a..., lay, nz);
             },
             args);
         if constexpr (Mo != mode::forward) {
             if constexpr (I > 0)
-                for (std::size_t j = 0; j < block; ++j) dx_sample[j] += tmp[j];
+                for (std::size_t j = 0; j < len; ++j) dx_chunk[j] += tmp[j];
             [&]<std::size_t... J>(std::index_sequence<J...>) {
                 ((out.g[detail::index_in<std::tuple_element_t<J, PK>, params>] += g.g[J]), ...);
                 (([&] {
