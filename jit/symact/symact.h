@@ -32,7 +32,10 @@ typedef struct symact_options {
 void symact_options_init(symact_options* opts);
 
 /* Compiles expr (e.g. "x*tanh(softplus(x))"); opts may be NULL. *out receives a handle
- * that symact_release() frees. */
+ * that symact_release() frees. A concatenation ("crelu", "concat(e1, ..., eK)": K outputs per
+ * input, docs/SYNTAX.md) compiles too: its y and dy then hold symact_parts() * n values in the
+ * (N, K*channels, inner) layout, dx = sum of the parts' dx, and its derivative prints as
+ * concat(d1, ..., dK). y may not alias x nor dx alias dy there. */
 int symact_compile(const char* expr, const symact_options* opts, symact_kernel** out);
 void symact_release(symact_kernel* k);
 
@@ -40,6 +43,8 @@ void symact_release(symact_kernel* k);
 const char* symact_last_error(void);
 
 int symact_dtype(const symact_kernel* k);
+/* Outputs per input: K for a concatenation, else 1. */
+size_t symact_parts(const symact_kernel* k);
 size_t symact_param_count(const symact_kernel* k);
 const char* symact_param_name(const symact_kernel* k, size_t i); /* NULL if out of range */
 /* The derivative with respect to wrt ("x" or a parameter name), printed; NULL on error.

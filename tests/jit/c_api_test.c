@@ -83,6 +83,31 @@ int main(void) {
     symact_release(k);
     symact_release(NULL);
 
+    /* a concatenation: crelu's (N = 2, C = 1, inner = 2) -> (2, 2, 2), and a parameter */
+    CHECK(symact_compile("crelu", &o, &k) == SYMACT_OK);
+    CHECK(symact_parts(k) == 2);
+    const char* dc = symact_derivative(k, "x");
+    CHECK(dc && strcmp(dc, "concat(where(x > 0, 1, 0), where(-x > 0, -1, 0))") == 0);
+    float xr[4] = {1.f, -2.f, 3.f, 0.f}, yr[8], dyr[8] = {1, 2, 3, 4, 5, 6, 7, 8}, dxr[4];
+    const float want_y[8] = {1, 0, 0, 2, 3, 0, 0, 0}, want_dx[4] = {1, -4, 5, 0};
+    CHECK(symact_run(k, 2, xr, dyr, yr, dxr, 4, 1, 2, NULL, NULL, NULL) == SYMACT_OK);
+    CHECK(memcmp(yr, want_y, sizeof yr) == 0);
+    CHECK(memcmp(dxr, want_dx, sizeof dxr) == 0);
+    CHECK(symact_run(k, 0, xr, NULL, xr, NULL, 4, 1, 2, NULL, NULL, NULL) == SYMACT_ERR_ARG); /* in place */
+    CHECK(strstr(symact_last_error(), "cannot run in place") != NULL);
+    symact_release(k);
+    CHECK(symact_compile("concat(a*x, x)", &o, &k) == SYMACT_OK);
+    CHECK(symact_param_count(k) == 1 && strcmp(symact_param_name(k, 0), "a") == 0);
+    const char* da = symact_derivative(k, "a");
+    CHECK(da && strcmp(da, "concat(x, 0)") == 0);
+    double a2 = 2.0, da2 = 0;
+    float xa[2] = {1.f, 3.f}, yca[4], dya[4] = {1, 1, 1, 1}, dxa[2];
+    CHECK(symact_forward_backward(k, xa, dya, yca, dxa, 2, &a2, &da2) == SYMACT_OK);
+    CHECK(yca[0] == 2.f && yca[1] == 6.f && yca[2] == 1.f && yca[3] == 3.f && dxa[0] == 3.f && da2 == 4.0);
+    symact_release(k);
+    CHECK(symact_compile("x + crelu(x)", &o, &k) == SYMACT_ERR_EXPR);
+    CHECK(strstr(symact_last_error(), "several outputs") != NULL);
+
     if (failures) fprintf(stderr, "%d failures\n", failures);
     else printf("C API: all checks passed\n");
     return failures ? 1 : 0;
