@@ -1,6 +1,7 @@
 // Row kernels: a row function (rowmax, rowsum, softmax, log_softmax, ...: docs/SYNTAX.md)
-// over a (rows, cols) row-major array, compiled by the JIT in the passes its reductions
-// need. Each reduction of nesting depth k is computed in pass k (all reductions of one depth
+// over the last axis of a (rows, cols) row-major array, or over the middle axis of an
+// (outer, cols, inner) one (softmax over the channels of NCHW data), compiled by the JIT in
+// the passes its reductions need. Each reduction of nesting depth k is computed in pass k (all reductions of one depth
 // share the pass), then one map pass writes the outputs; every pass is a loop over W-lane
 // vectors of the row with a masked tail. Backward is the symbolic vector-Jacobian product
 // (codegen/vjp.hpp), so softmax forward is max | exp+sum | scale, and forward+backward is
@@ -8,6 +9,7 @@
 //
 //   auto k = symact::jit::compile_rows("softmax");
 //   k.forward_backward(x, dy, y, dx, 1024);   // rows of 1024
+//   k.forward(x, y, C, H * W);                // NCHW: softmax over the channels (dim = 1)
 #pragma once
 #include <memory>
 #include <span>
@@ -42,6 +44,26 @@ public:
     void forward_backward(std::span<const double> x, std::span<const double> dy,
                           std::span<double> y, std::span<double> dx, std::size_t cols,
                           const ParamValues& p = {}) const;
+
+    // Strided rows: x is a row-major (outer, cols, inner) array and the reduction axis is the
+    // middle one (channels of NCHW data: inner = H*W); each row is the cols values
+    // x[(o*cols + c)*inner + i] for one (o, i). x.size() must be a multiple of cols*inner;
+    // inner = 1 is the calls above. Rows are gathered in tiles into a contiguous block and
+    // run through the same compiled kernel (docs/JIT.md); in place works as above.
+    void forward(std::span<const float> x, std::span<float> y, std::size_t cols, std::size_t inner,
+                 const ParamValues& p = {}) const;
+    void forward(std::span<const double> x, std::span<double> y, std::size_t cols, std::size_t inner,
+                 const ParamValues& p = {}) const;
+    void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
+                  std::size_t cols, std::size_t inner, const ParamValues& p = {}) const;
+    void backward(std::span<const double> x, std::span<const double> dy, std::span<double> dx,
+                  std::size_t cols, std::size_t inner, const ParamValues& p = {}) const;
+    void forward_backward(std::span<const float> x, std::span<const float> dy, std::span<float> y,
+                          std::span<float> dx, std::size_t cols, std::size_t inner,
+                          const ParamValues& p = {}) const;
+    void forward_backward(std::span<const double> x, std::span<const double> dy,
+                          std::span<double> y, std::span<double> dx, std::size_t cols,
+                          std::size_t inner, const ParamValues& p = {}) const;
 
     const std::vector<std::string>& params() const;  // sorted
     std::string expression() const;                  // canonical form
