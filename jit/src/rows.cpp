@@ -413,8 +413,9 @@ struct Tiling {
 Tiling tiling(std::size_t cols, std::size_t inner, std::size_t elem) {
     constexpr std::size_t target = 32 * 1024;  // bytes per block buffer: the tile stays in L1/L2
     constexpr std::size_t limit = 4 << 20;     // at most this, unless one row alone is larger
-    const std::size_t line = 64 / elem;        // a cache line of inner positions per column
-    std::size_t t = std::max(target / (cols * elem), line);
+    // at least 8 inner positions per column read: 8 block rows written at stride cols, which
+    // (often a power of two) maps them to one cache set, and L1 keeps 8 lines of a set
+    std::size_t t = std::max<std::size_t>(target / (cols * elem), 8);
     t = std::min(t, std::max<std::size_t>(1, limit / (cols * elem)));
     t = std::min(t, inner);
     return {t, t * cols};
