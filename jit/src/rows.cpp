@@ -531,25 +531,25 @@ RowKernel compile_rows(std::string_view expr, const Options& o) {
         const {                                                                                         \
         run<T>(impl_.get(), detail::Mode::forward, "forward", x, {}, y, {}, cols, 1, p);                \
     }                                                                                                   \
-    void RowKernel::forward(std::span<const T> x, std::span<T> y, std::size_t cols, std::size_t inner,   \
-                            const ParamValues& p) const {                                               \
+    void RowKernel::strided_forward(std::span<const T> x, std::span<T> y, std::size_t cols,              \
+                                    std::size_t inner, const ParamValues& p) const {                    \
         run<T>(impl_.get(), detail::Mode::forward, "forward", x, {}, y, {}, cols, inner, p);            \
     }                                                                                                   \
     void RowKernel::backward(std::span<const T> x, std::span<const T> dy, std::span<T> dx,              \
                              std::size_t cols, const ParamValues& p) const {                            \
         run<T>(impl_.get(), detail::Mode::backward, "backward", x, dy, {}, dx, cols, 1, p);             \
     }                                                                                                   \
-    void RowKernel::backward(std::span<const T> x, std::span<const T> dy, std::span<T> dx,              \
-                             std::size_t cols, std::size_t inner, const ParamValues& p) const {         \
+    void RowKernel::strided_backward(std::span<const T> x, std::span<const T> dy, std::span<T> dx,      \
+                                     std::size_t cols, std::size_t inner, const ParamValues& p) const { \
         run<T>(impl_.get(), detail::Mode::backward, "backward", x, dy, {}, dx, cols, inner, p);         \
     }                                                                                                   \
     void RowKernel::forward_backward(std::span<const T> x, std::span<const T> dy, std::span<T> y,       \
                                      std::span<T> dx, std::size_t cols, const ParamValues& p) const {   \
         run<T>(impl_.get(), detail::Mode::fused, "forward_backward", x, dy, y, dx, cols, 1, p);         \
     }                                                                                                   \
-    void RowKernel::forward_backward(std::span<const T> x, std::span<const T> dy, std::span<T> y,       \
-                                     std::span<T> dx, std::size_t cols, std::size_t inner,              \
-                                     const ParamValues& p) const {                                      \
+    void RowKernel::strided_forward_backward(std::span<const T> x, std::span<const T> dy, std::span<T> y, \
+                                             std::span<T> dx, std::size_t cols, std::size_t inner,      \
+                                             const ParamValues& p) const {                              \
         run<T>(impl_.get(), detail::Mode::fused, "forward_backward", x, dy, y, dx, cols, inner, p);     \
     }
 SYMACT_ROWS_ENTRIES(float)

@@ -195,6 +195,11 @@ TEST_CASE("strided rows: size errors") {
     CHECK(message_of([&] {
               k.backward(std::span<const float>(x), std::span<const float>(dy), std::span<float>(y), 4, 3);
           }).find("backward: x has 24 elements but dy has 23") != std::string::npos);
+    CHECK(message_of([&] { k.forward(std::span<const float>(x), std::span<float>(y), 4, -2); })
+              .find("inner = -2 is negative") != std::string::npos);
+    // a braced {} after cols is still "no parameters" (inner is an integer template argument)
+    CHECK(message_of([&] { k.forward(std::span<const float>(x), std::span<float>(y), 4, {}); }) == "(no error)");
+    CHECK(message_of([&] { k.forward(std::span<const float>(x), std::span<float>(y), 4, 3u, {}); }) == "(no error)");
     CHECK(fwd(4, 3) == "(no error)");
     CHECK(fwd(24, 1) == "(no error)");
     CHECK(fwd(1, 24) == "(no error)");  // rows of one
