@@ -1,13 +1,15 @@
 // Strided row kernels (jit/symact/jit/rows.hpp): the reduction axis in the middle of an
 // (outer, cols, inner) row-major array, e.g. softmax over the channels of NCHW data. softmax
 // and log_softmax against a direct double-precision loop (forward and VJP), the same bits as
-// the transposed data through inner = 1, in place, +-1000, several tiles, and the errors.
+// the transposed data through inner = 1, in place, +-1000, several tiles, concurrent calls
+// (each thread its own block buffer; also run under ThreadSanitizer), and the errors.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <limits>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "symact/error.hpp"
@@ -203,4 +205,24 @@ TEST_CASE("strided rows: size errors") {
     CHECK(fwd(4, 3) == "(no error)");
     CHECK(fwd(24, 1) == "(no error)");
     CHECK(fwd(1, 24) == "(no error)");  // rows of one
+}
+
+TEST_CASE("strided rows: concurrent calls on one kernel give each thread's single-threaded bits") {
+    const auto k = jit::compile_rows("log_softmax", options<float>());
+    const std::size_t cols = 24, inner = 300, n = 2 * cols * inner;
+    constexpr int threads = 4;
+    std::vector<std::vector<float>> x(threads, std::vector<float>(n)), want(threads, std::vector<float>(n)),
+        got(threads, std::vector<float>(n));
+    for (int t = 0; t < threads; ++t) {
+        for (std::size_t e = 0; e < n; ++e) x[t][e] = std::sin(float(e) * 0.01f * float(t + 1));
+        k.forward(std::span<const float>(x[t]), std::span<float>(want[t]), cols, inner);
+    }
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t)
+        ts.emplace_back([&, t] {
+            for (int rep = 0; rep < 3; ++rep)
+                k.forward(std::span<const float>(x[t]), std::span<float>(got[t]), cols, inner);
+        });
+    for (auto& th : ts) th.join();
+    for (int t = 0; t < threads; ++t) CHECK(got[t] == want[t]);
 }
