@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "symact/codegen/concat.hpp"
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/limits.hpp"
 #include "symact/codegen/vjp.hpp"
@@ -294,6 +295,7 @@ private:
         std::vector<std::string_view> all = function_names();
         all.insert(all.end(), o_.extra_names.begin(), o_.extra_names.end());
         for (auto n : row_function_names()) all.push_back(n);
+        for (auto n : concat_function_names()) all.push_back(n);
         std::string_view best;
         std::size_t best_d = 3;
         for (auto n : all) {
@@ -311,6 +313,11 @@ private:
             if (call) fail("'x' is the variable, not a function", t);
             return g_.var();
         }
+        if (is_concat_function(name))
+            fail(fmt::format("'{}' has several outputs (a concatenation): it can only be the whole "
+                             "expression, of a concatenation kernel (jit::compile_concat, symact eval)",
+                             name),
+                 t);
         Op op = function_op(name);
         // row functions (softmax, ...) first, then the extra names (the catalog)
         const bool row = op == Op::Const && is_row_function(name);

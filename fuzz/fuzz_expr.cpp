@@ -1,5 +1,6 @@
 // libFuzzer target: any bytes as an expression. Invariants:
 //  - parsing either succeeds or throws symact::error (nothing else escapes, no crash/hang);
+//    so does splitting a concatenation, whose parts map every position back into the input;
 //  - printing parses back to the same node; the derivative's printout parses back and
 //    evaluates equal to the derivative;
 //  - the simplified, rewritten DAG evaluates like a naive reading of the text wherever the
@@ -15,6 +16,7 @@
 #include <string_view>
 
 #include "naive_eval.hpp"
+#include "symact/codegen/concat.hpp"
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/function.hpp"
 #include "symact/codegen/parse.hpp"
@@ -52,6 +54,14 @@ bool has_infinite_node(Expr e, long double x, const ParamValues& pv) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size > 4096) return 0;  // the length limit itself is tested elsewhere; keep runs fast
     std::string text(reinterpret_cast<const char*>(data), size);
+    try {
+        if (auto parts = split_concat(text))
+            for (const auto& part : *parts)
+                for (std::size_t pos = 0; pos <= part.text.size(); ++pos)
+                    if (part.input_position(pos) > text.size())
+                        fail("a concatenation part's position maps outside the input", text, part.text);
+    } catch (const symact::error&) {
+    }
     std::optional<Function> fn;
     try {
         fn.emplace(text);

@@ -23,7 +23,7 @@ cmake --build build-asan --parallel "$jobs"
 
 stage "ThreadSanitizer: the concurrency tests"
 cmake --preset tsan >/dev/null
-cmake --build build-tsan --parallel "$jobs" --target jit_tests
+cmake --build build-tsan --parallel "$jobs" --target jit_concurrency_tests
 if [[ -n $(cd build-tsan && ctest -N -L concurrency | grep -E '^ +Test +#') ]]; then
   (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -L concurrency --timeout 1800)
 else

@@ -138,7 +138,7 @@ check('row function parameter gradient (ref)', rc == 0 and 'dparam' in json.load
 rc, out, err = run('eval', '--at=1,2,3', '--dy=1,0,0', '--', 'x - rowmax(x)')
 check('row table', rc == 0 and out.splitlines()[0] == 'row\tx\tdy\tf\tdx' and
       out.splitlines()[3] == '0\t3\t0\t0\t-1', out + err)
-# --shape=OUTER,COLS,INNER: rows along the middle axis (softmax over NCHW channels); every
+# --shape=N,C,INNER: rows along the middle axis (softmax over NCHW channels); every
 # engine gives the values of the same rows made contiguous with --rows
 at = [1, 2, 3, 1000, -1000, 0, 0.5, -2, 4, 7, -1, 2]   # (2, 3, 2)
 dy = [1, 0, 0.5, 0, -1, 2, 0, 1, 1, 0, 3, 0]
@@ -174,9 +174,9 @@ for args, text, caret in [
     (('eval', '--at=1,2', '--rows=0', 'softmax'), '--rows=0 is not a positive whole number', False),
     (('eval', '--at=1,2', '--rows=1.5', 'softmax'), 'is not a positive whole number', False),
     (('eval', '--at=1,2,3,4', '--rows=2', '--shape=1,2,2', 'softmax'), 'give --rows or --shape, not both', False),
-    (('eval', '--at=1,2,3,4', '--shape=2,2', 'softmax'), '--shape=2,2: expected OUTER,COLS,INNER', False),
-    (('eval', '--at=1,2,3,4', '--shape=2,0,2', 'softmax'), 'sizes must be positive whole numbers', False),
-    (('eval', '--at=1,2,3,4', '--shape=2,1,3', 'softmax'), '--shape=2,1,3 has 6 elements but --at has 4 points',
+    (('eval', '--at=1,2,3,4', '--shape=2,2', 'softmax'), '--shape=2,2: expected N,C,INNER', False),
+    (('eval', '--at=1,2,3,4', '--shape=2,0,2', 'softmax'), 'sizes must be whole numbers from 1', False),
+    (('eval', '--at=1,2,3,4', '--shape=2,1,3', 'softmax'), '--shape=2,1,3 has 6 elements but --at has 4 values',
      False),
     (('eval', '--at=1,2', '--grad', '--param=t=1', 'softmax(x/t)'), 'need --engine=ref', False),
     (('diff', '--', '2*rowsum(x)'), 'rowsum is a row reduction', True),
@@ -268,6 +268,50 @@ for args, text in [
 ]:
     rc, out, err = run(*args)
     check('nn error %r' % (args,), rc == 2 and text in err, 'rc=%d err=%r' % (rc, err))
+# Concatenations (concat, crelu): eval on both engines against the CReLU layer
+shape_at_dy = ('--shape=2,3,2', '--at=1,-2,3,0,-0.5,4,2,-1,0,5,-3,1', '--dy=' + ','.join(str(i) for i in range(1, 25)))
+rc, out, err = run('nn', 'crelu', *shape_at_dy, '--json')
+layer = json.loads(out) if rc == 0 else {}
+for engine in ('jit', 'ref'):
+    for dtype in ('f64', 'f32'):
+        rc, out, err = run('eval', '--engine=' + engine, '--dtype=' + dtype, '--json', *shape_at_dy, '--', 'crelu')
+        j = json.loads(out) if rc == 0 else {}
+        check('eval crelu (%s, %s) = nn crelu' % (engine, dtype),
+              layer and j.get('f') == layer['y'] and j.get('df_dx') == layer['dx'] and j.get('parts') == 2
+              and j.get('shape') == [2, 3, 2], out + err)
+res = {}
+for engine in ('jit', 'ref'):
+    rc, out, err = run('eval', '--engine=' + engine, '--at=0.5,-1.5,2', '--param=a=1.5', '--dy=1,2,3,4,5,6,7,8,9',
+                       '--seed=9', '--offset=4294967295', '--json', '--', 'concat(a*x, exp(x) + a*a, x*uniform(3))')
+    res[engine] = json.loads(out) if rc == 0 else {}
+    check('eval concat with a parameter and noise (%s)' % engine, rc == 0, out + err)
+if res['jit'] and res['ref']:
+    check('eval concat: jit = ref (f64, 1e-15)',
+          all(abs(a - b) <= 1e-15 * max(1, abs(b)) for k in ('f', 'df_dx') for a, b in zip(res['jit'][k], res['ref'][k]))
+          and abs(res['jit']['dparam']['a'] - res['ref']['dparam']['a']) <= 1e-12 * abs(res['ref']['dparam']['a']),
+          repr(res))
+    x, dy, a = [0.5, -1.5, 2], list(range(1, 10)), 1.5
+    check('eval concat: y and dL/da by hand',
+          res['ref']['f'][:3] == [a * v for v in x]
+          and abs(res['ref']['dparam']['a'] - sum(v * d for v, d in zip(x, dy[:3])) - 2 * a * sum(dy[3:6])) < 1e-12,
+          repr(res['ref']))
+rc, out, err = run('eval', '--at=1,-2', '--', 'crelu')
+check('eval crelu table', rc == 0 and out.splitlines()[0].split('\t') == ['n', 'x', 'f1', 'f2', 'dy1', 'dy2', 'dx']
+      and out.splitlines()[2].split('\t') == ['0', '-2', '0', '2', '1', '1', '-1'], out + err)
+for args, text in [
+    (('eval', '--at=1', '--', 'x + crelu(x)'), "'crelu' has several outputs"),
+    (('eval', '--at=1', '--', 'concat(x, foo(x))'), "unknown function 'foo' (in part 2 of concat) (at column 11)"),
+    (('eval', '--at=1', '--', 'concat(x,'), "this '(' is never closed"),
+    (('eval', '--at=1,2', '--dy=1,2', '--', 'crelu'), '--dy has 2 values but the concatenation has 4 outputs'),
+    (('eval', '--at=1,2', '--shape=1,3,1', '--', 'crelu'), '--shape=1,3,1 has 3 elements but --at has 2 values'),
+    (('eval', '--at=1,2', '--rows=2', '--', 'crelu'), '--rows is for row functions'),
+    (('eval', '--at=1,2', '--shape=1,2,1', '--', 'x'), '--shape is for concatenations'),
+    (('eval', '--at=1', '--engine=aot', '--', 'crelu'), 'concatenations run on --engine=jit or ref'),
+    (('eval', '--at=1', '--', 'concat(a*x, x)'), "parameter 'a' has no value"),
+    (('eval', '--at=1', '--param=b=1', '--', 'crelu'), '--param b: the expression has no parameters'),
+]:
+    rc, out, err = run(*args)
+    check('eval concat error %r' % (args,), rc == 2 and text in err, 'rc=%d err=%r' % (rc, err))
 rc, out, err = run('nn', '--help')
 check('nn help', rc == 0 and 'usage: symact nn' in out, out + err)
 # ---- end symact nn ----

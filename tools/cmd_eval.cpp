@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "eval_concat.hpp"
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/function.hpp"
 #include "symact/error.hpp"
@@ -24,14 +26,18 @@ constexpr const char* help = R"(usage: symact eval [options] [--] EXPR
 
 Evaluates EXPR (and with --grad its derivatives) at the given points. A row function
 (rowmax, rowsum, softmax, log_softmax, ...) is evaluated over rows: --at is one row,
---rows=R rows of equal length, or with --shape an (OUTER, COLS, INNER) array whose rows
-run along its middle axis (softmax over the channels of NCHW data: N,C,H*W), and the output
-is f and dx = J^T dy (the vector-Jacobian product for the given --dy) for each element.
+--rows=R rows of equal length, or with --shape an (N, C, INNER) array whose rows run along
+its middle axis (softmax over the channels of NCHW data: INNER = H*W), and the output is f
+and dx = J^T dy (the vector-Jacobian product for the given --dy) for each element. A
+concatenation (concat(e1, ..., eK), crelu) gives K outputs per point, in the (N, K*C, INNER)
+layout of an (N, C, INNER) input, and dx = sum_k dy_k*part_k'(x); --dy then has one value
+per output.
 
   --at=X1,X2,...           the points (required)
   --rows=R                 split --at into R rows of equal length (row functions; default 1)
-  --shape=OUTER,COLS,INNER --at is a row-major (OUTER, COLS, INNER) array (row functions,
-                           instead of --rows): row o*INNER + i is x[o, 0..COLS, i]; the
+  --shape=N,C,INNER        --at's layout, row-major: a concatenation's input (default
+                           1,COUNT,1); for a row function (instead of --rows) rows along
+                           the middle axis: row n*INNER + i is x[n, 0..C, i], and the
                            table shows each element's row and its column c in the row
   --param=NAME=VALUE[,...] parameter values (repeatable)
   --grad                   also print df/dx and df/dNAME for each parameter
@@ -48,16 +54,17 @@ is f and dx = J^T dy (the vector-Jacobian product for the given --dy) for each e
   --json                   print {"f":[..], "df_dx":[..], "df_dparam":{..}, "dparam":{..}}
                            (row functions: {"rows":R, "cols":C, "f":[..], "df_dx":[..]}, flat
                            row-major, with "df_dparam" and "dparam" under --grad; with
-                           --shape also "shape":[OUTER,COLS,INNER], values in --at's order)
+                           --shape also "shape":[N,C,INNER], values in --at's order)
 
 example: symact eval --at=-1,0,1 --grad --param=alpha=1.5 -- 'where(x > 0, x, alpha*expm1(x))'
          symact eval --at=1,2,3,1,1,1 --rows=2 --dy=1,0,0,0,1,0 -- softmax
          symact eval --at=1,2,3,1,1,1 --shape=1,3,2 -- softmax   # rows (1,3,1) and (2,1,1)
+         symact eval --at=1,-2,3,0 --shape=2,2,1 -- crelu
 )";
 constexpr OptionSpec spec[] = {{"at", true},    {"param", true, true}, {"grad", false},
                                {"dy", true},    {"dtype", true},       {"engine", true},
                                {"json", false}, {"help", false}, {"rows", true},
-                               {"seed", true},  {"offset", true},     {"shape", true}};
+                               {"seed", true},  {"offset", true}, {"shape", true}};
 
 template <class T> std::string num(T v) {
     if (std::isnan(v)) return "\"nan\"";
@@ -365,6 +372,46 @@ int run(codegen::Function& fn, const Request& rq, const std::string& engine) {
             fmt::print("sum df/d{} = {}\n", params[k], plain(sum(2 + k)));
     return 0;
 }
+// --shape=N,C,INNER: three whole numbers from 1 whose product is --at's count.
+std::array<std::size_t, 3> parse_shape(const std::string& s, std::size_t count) {
+    const auto v = parse_list(s, "shape");
+    if (v.size() != 3) throw error(fmt::format("eval: --shape={}: expected N,C,INNER", s));
+    for (double d : v)
+        if (!(d >= 1) || d != std::floor(d) || d > 1e9)
+            throw error(fmt::format("eval: --shape={}: sizes must be whole numbers from 1", s));
+    if (v[0] * v[1] * v[2] != static_cast<double>(count))
+        throw error(fmt::format("eval: --shape={} has {} elements but --at has {} values", s, v[0] * v[1] * v[2],
+                                count));
+    return {static_cast<std::size_t>(v[0]), static_cast<std::size_t>(v[1]), static_cast<std::size_t>(v[2])};
+}
+
+// A concatenation: --shape=N,C,INNER (default 1,COUNT,1), dy one per output.
+int run_concat(const Args& a, const Request& rq, std::vector<codegen::ConcatPart> parts,
+               const std::string& engine, bool f32) {
+    if (a.get("rows")) throw error("eval: --rows is for row functions; a concatenation takes --shape=N,C,INNER");
+    ConcatRequest c;
+    c.text = a.positional()[0];
+    c.engine = engine;
+    c.parts = std::move(parts);
+    c.at = rq.at;
+    c.json = rq.json;
+    c.seed = rq.seed;
+    c.offset = rq.offset;
+    c.channels = rq.at.size();
+    if (auto s = a.get("shape")) {
+        const auto dims = parse_shape(*s, rq.at.size());
+        c.channels = dims[1];
+        c.inner = dims[2];
+    }
+    const std::size_t outputs = c.parts.size() * rq.at.size();
+    c.dy = a.get("dy") ? parse_list(*a.get("dy"), "dy") : std::vector<double>(outputs, 1.0);
+    if (c.dy.size() != outputs)
+        throw error(fmt::format("eval: --dy has {} values but the concatenation has {} outputs ({} parts of {})",
+                                c.dy.size(), outputs, c.parts.size(), rq.at.size()));
+    for (const auto& text : a.all("param"))
+        for (auto& [k, v] : parse_assignments(text, "param")) c.params[k] = v;
+    return eval_concat(c, f32);
+}
 }  // namespace
 
 int cmd_eval(std::span<char*> argv) {
@@ -395,6 +442,8 @@ int cmd_eval(std::span<char*> argv) {
     rq.seed = a.get_uint("seed", 0);
     rq.offset = a.get_uint("offset", 0);
     rq.json = a.flag("json");
+    if (auto parts = codegen::split_concat(a.positional()[0]))
+        return run_concat(a, rq, std::move(*parts), engine, dtype == "f32");
     rq.dy = a.get("dy") ? parse_list(*a.get("dy"), "dy") : std::vector<double>(rq.at.size(), 1.0);
     if (rq.dy.size() != rq.at.size())
         throw error(fmt::format("eval: --dy has {} values but --at has {} points", rq.dy.size(),
@@ -408,19 +457,9 @@ int cmd_eval(std::span<char*> argv) {
             throw error(fmt::format("eval: --at has {} points, which do not split into {} rows of equal length",
                                     rq.at.size(), rq.rows));
     }
-    if (auto s = a.get("shape")) {
+    if (auto s = a.get("shape")) {  // a row function's (N, C, INNER): rows along the middle axis
         if (a.get("rows")) throw error("eval: give --rows or --shape, not both");
-        const auto v = parse_list(*s, "shape");
-        if (v.size() != 3) throw error(fmt::format("eval: --shape={}: expected OUTER,COLS,INNER", *s));
-        std::size_t dims[3];
-        for (int i = 0; i < 3; ++i) {
-            if (!(v[i] >= 1 && v[i] <= 1e9 && v[i] == std::floor(v[i])))
-                throw error(fmt::format("eval: --shape={}: sizes must be positive whole numbers", *s));
-            dims[i] = static_cast<std::size_t>(v[i]);
-        }
-        if (v[0] * v[1] * v[2] != double(rq.at.size()))
-            throw error(fmt::format("eval: --shape={},{},{} has {} elements but --at has {} points", dims[0], dims[1],
-                                    dims[2], v[0] * v[1] * v[2], rq.at.size()));
+        const auto dims = parse_shape(*s, rq.at.size());
         rq.rows = dims[0] * dims[2];
         rq.inner = dims[2];
         rq.shaped = true;
@@ -429,6 +468,8 @@ int cmd_eval(std::span<char*> argv) {
         for (auto& [k, v] : parse_assignments(text, "param")) rq.params[k] = v;
 
     codegen::Function fn(a.positional()[0]);
+    if (rq.shaped && !fn.is_row_function())
+        throw error("eval: --shape is for concatenations (concat(...), crelu) and row functions (softmax, ...)");
     for (const auto& [k, v] : rq.params)
         if (std::find(fn.params().begin(), fn.params().end(), k) == fn.params().end())
             throw error(fn.params().empty()

@@ -14,3 +14,4 @@
 #include "symact/dsl/eval.hpp"
 #include "symact/dsl/params.hpp"
 #include "symact/dsl/kernel.hpp"
+#include "symact/dsl/concat_kernel.hpp"

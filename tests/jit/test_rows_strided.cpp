@@ -2,7 +2,7 @@
 // (outer, cols, inner) row-major array, e.g. softmax over the channels of NCHW data. softmax
 // and log_softmax against a direct double-precision loop (forward and VJP), the same bits as
 // the transposed data through inner = 1, in place, +-1000, several tiles, concurrent calls
-// (each thread its own block buffer; also run under ThreadSanitizer), and the errors.
+// (each thread its own block buffer), and the errors.
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -7,6 +7,7 @@
 #pragma once
 #include "symact/dsl/build.hpp"
 #include "symact/dsl/row.hpp"
+#include "symact/dsl/concat.hpp"
 
 namespace symact::dsl::act {
 
@@ -109,6 +110,10 @@ inline constexpr auto noisy_hardsigmoid_train =
 // Shifting by the row's max keeps exp from overflowing (1000 and -1000 are fine).
 inline constexpr auto softmax = exp(x - rowmax(x)) / rowsum(exp(x - rowmax(x)));
 inline constexpr auto log_softmax = x - rowmax(x) - log(rowsum(exp(x - rowmax(x))));
+
+// Concatenations (concat.hpp: K outputs per input along the channel axis; strings: the core's
+// concat.cpp has the same parts). CReLU (Shang et al., 2016): relu(x) and relu(-x).
+inline constexpr auto crelu = concat(relu, where(-x > lit<0>, -x, lit<0>));
 
 }  // namespace symact::dsl::act
 
