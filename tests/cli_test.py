@@ -138,10 +138,46 @@ check('row function parameter gradient (ref)', rc == 0 and 'dparam' in json.load
 rc, out, err = run('eval', '--at=1,2,3', '--dy=1,0,0', '--', 'x - rowmax(x)')
 check('row table', rc == 0 and out.splitlines()[0] == 'row\tx\tdy\tf\tdx' and
       out.splitlines()[3] == '0\t3\t0\t0\t-1', out + err)
+# --shape=N,C,INNER: rows along the middle axis (softmax over NCHW channels); every
+# engine gives the values of the same rows made contiguous with --rows
+at = [1, 2, 3, 1000, -1000, 0, 0.5, -2, 4, 7, -1, 2]   # (2, 3, 2)
+dy = [1, 0, 0.5, 0, -1, 2, 0, 1, 1, 0, 3, 0]
+def contiguous(v):  # (2, 3, 2) -> rows (o, i) of 3
+    return [v[(o * 3 + c) * 2 + i] for o in range(2) for i in range(2) for c in range(3)]
+rc, out, err = run('eval', '--engine=ref', '--at=' + ','.join(map(str, contiguous(at))), '--rows=4',
+                   '--dy=' + ','.join(map(str, contiguous(dy))), '--json', '--', 'log_softmax')
+want = json.loads(out) if rc == 0 else None
+check('log_softmax rows (ref, for --shape)', want is not None, err)
+for engine in ('jit', 'ref', 'aot'):
+    rc, out, err = run('eval', '--engine=' + engine, '--at=' + ','.join(map(str, at)), '--shape=2,3,2',
+                       '--dy=' + ','.join(map(str, dy)), '--json', '--', 'log_softmax')
+    ok = rc == 0 and want is not None
+    if ok:
+        j = json.loads(out)
+        ok = j['shape'] == [2, 3, 2] and j['rows'] == 4 and j['cols'] == 3 and \
+            all(abs(a - b) < 1e-12 for a, b in zip(contiguous(j['f']) + contiguous(j['df_dx']), want['f'] + want['df_dx']))
+    check('log_softmax --shape=2,3,2 (%s) = the rows made contiguous' % engine, ok, out + err)
+rc, out, err = run('eval', '--at=1,2,3,1,1,1', '--shape=1,3,2', '--dy=1,0,0,0,0,0', '--', 'x - rowmax(x)')
+check('--shape table: row and col', rc == 0 and out.splitlines()[0] == 'row\tcol\tx\tdy\tf\tdx' and
+      out.splitlines()[2] == '1\t0\t2\t0\t0\t0' and out.splitlines()[3] == '0\t1\t3\t0\t0\t-1', out + err)
+# Maxout over NCHW channels is rowmax over the middle axis of (N*C/k, k, H*W): = symact nn maxout
+rc, out, err = run('nn', 'maxout', '--shape=1,4,2', '--k=2', '--at=1,5,2,2.5,4,0,3,7', '--dy=1,1,1,1', '--json')
+rc2, out2, err2 = run('eval', '--shape=2,2,2', '--at=1,5,2,2.5,4,0,3,7', '--dy=1,1,0,0,1,1,0,0', '--json', '--',
+                      'rowmax(x)')
+ok = rc == 0 and rc2 == 0
+if ok:
+    m, e = json.loads(out), json.loads(out2)
+    ok = [e['f'][i] for i in (0, 1, 4, 5)] == m['y'] == [2, 5, 4, 7] and e['df_dx'] == m['dx']
+check('maxout NCHW: eval --shape rowmax(x) = nn maxout', ok, out + err + out2 + err2)
 for args, text, caret in [
     (('eval', '--at=1,2,3', '--rows=2', 'softmax'), 'do not split into 2 rows', False),
     (('eval', '--at=1,2', '--rows=0', 'softmax'), '--rows=0 is not a positive whole number', False),
     (('eval', '--at=1,2', '--rows=1.5', 'softmax'), 'is not a positive whole number', False),
+    (('eval', '--at=1,2,3,4', '--rows=2', '--shape=1,2,2', 'softmax'), 'give --rows or --shape, not both', False),
+    (('eval', '--at=1,2,3,4', '--shape=2,2', 'softmax'), '--shape=2,2: expected N,C,INNER', False),
+    (('eval', '--at=1,2,3,4', '--shape=2,0,2', 'softmax'), 'sizes must be whole numbers from 1', False),
+    (('eval', '--at=1,2,3,4', '--shape=2,1,3', 'softmax'), '--shape=2,1,3 has 6 elements but --at has 4 values',
+     False),
     (('eval', '--at=1,2', '--grad', '--param=t=1', 'softmax(x/t)'), 'need --engine=ref', False),
     (('diff', '--', '2*rowsum(x)'), 'rowsum is a row reduction', True),
     (('jit', '--', 'softmax'), 'softmax is a row function: jit::compile', True),

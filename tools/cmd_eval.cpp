@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -24,15 +25,20 @@ namespace {
 constexpr const char* help = R"(usage: symact eval [options] [--] EXPR
 
 Evaluates EXPR (and with --grad its derivatives) at the given points. A row function
-(rowmax, rowsum, softmax, log_softmax, ...) is evaluated over rows: --at is one row, or
---rows=R rows of equal length, and the output is f and dx = J^T dy (the vector-Jacobian
-product for the given --dy) for each element. A concatenation (concat(e1, ..., eK), crelu)
-gives K outputs per point, in the (N, K*C, INNER) layout of an (N, C, INNER) input, and
-dx = sum_k dy_k*part_k'(x); --dy then has one value per output.
+(rowmax, rowsum, softmax, log_softmax, ...) is evaluated over rows: --at is one row,
+--rows=R rows of equal length, or with --shape an (N, C, INNER) array whose rows run along
+its middle axis (softmax over the channels of NCHW data: INNER = H*W), and the output is f
+and dx = J^T dy (the vector-Jacobian product for the given --dy) for each element. A
+concatenation (concat(e1, ..., eK), crelu) gives K outputs per point, in the (N, K*C, INNER)
+layout of an (N, C, INNER) input, and dx = sum_k dy_k*part_k'(x); --dy then has one value
+per output.
 
   --at=X1,X2,...           the points (required)
   --rows=R                 split --at into R rows of equal length (row functions; default 1)
-  --shape=N,C,INNER        a concatenation's input layout (default 1,COUNT,1)
+  --shape=N,C,INNER        --at's layout, row-major: a concatenation's input (default
+                           1,COUNT,1); for a row function (instead of --rows) rows along
+                           the middle axis: row n*INNER + i is x[n, 0..C, i], and the
+                           table shows each element's row and its column c in the row
   --param=NAME=VALUE[,...] parameter values (repeatable)
   --grad                   also print df/dx and df/dNAME for each parameter
   --dy=Y1,Y2,...           upstream gradient (default all ones): df_dx[i] = dy[i]*f'(x[i]),
@@ -47,10 +53,12 @@ dx = sum_k dy_k*part_k'(x); --dy then has one value per output.
                            parameters default to PyTorch's (noisy_*: the authors')
   --json                   print {"f":[..], "df_dx":[..], "df_dparam":{..}, "dparam":{..}}
                            (row functions: {"rows":R, "cols":C, "f":[..], "df_dx":[..]}, flat
-                           row-major, with "df_dparam" and "dparam" under --grad)
+                           row-major, with "df_dparam" and "dparam" under --grad; with
+                           --shape also "shape":[N,C,INNER], values in --at's order)
 
 example: symact eval --at=-1,0,1 --grad --param=alpha=1.5 -- 'where(x > 0, x, alpha*expm1(x))'
          symact eval --at=1,2,3,1,1,1 --rows=2 --dy=1,0,0,0,1,0 -- softmax
+         symact eval --at=1,2,3,1,1,1 --shape=1,3,2 -- softmax   # rows (1,3,1) and (2,1,1)
          symact eval --at=1,-2,3,0 --shape=2,2,1 -- crelu
 )";
 constexpr OptionSpec spec[] = {{"at", true},    {"param", true, true}, {"grad", false},
@@ -75,7 +83,9 @@ struct Request {
     codegen::ParamValues params;
     bool grad = false, json = false;
     std::string text;
-    std::size_t rows = 1;
+    std::size_t rows = 1;             // rows of the (rows, cols) or (outer, cols, inner) array
+    std::size_t inner = 1;            // --shape's INNER (rows along the middle axis)
+    bool shaped = false;              // --shape given
     std::uint64_t seed = 0, offset = 0;  // noise ops
 };
 
@@ -187,10 +197,32 @@ Values<T> eval_aot(const codegen::Function& fn, const Request& rq) {
 
 // Row functions: f and dx = J^T dy per element, then with --grad each parameter's
 // per-element share of dL/dparam (reference evaluator only) and its sum.
+// (outer, cols, inner) <-> (outer*inner, cols): strided rows made contiguous, and back.
+template <class T>
+std::vector<T> gather_rows(const std::vector<T>& v, std::size_t cols, std::size_t inner, bool back) {
+    std::vector<T> t(v.size());
+    for (std::size_t o = 0; o < v.size() / (cols * inner); ++o)
+        for (std::size_t c = 0; c < cols; ++c)
+            for (std::size_t i = 0; i < inner; ++i) {
+                const std::size_t s = (o * cols + c) * inner + i, d = (o * inner + i) * cols + c;
+                if (back) t[s] = v[d]; else t[d] = v[s];
+            }
+    return t;
+}
+
 template <class T>
 Values<T> eval_rows(codegen::Function& fn, const Request& rq, const std::string& engine, std::size_t cols) {
     std::vector<T> xs(rq.at.begin(), rq.at.end()), dy(rq.dy.begin(), rq.dy.end());
     Values<T> v;
+    if (rq.inner > 1 && engine != "jit") {  // the JIT takes strided rows; ref and aot contiguous ones
+        Request flat = rq;
+        flat.at = gather_rows(rq.at, cols, rq.inner, false);
+        flat.dy = gather_rows(rq.dy, cols, rq.inner, false);
+        flat.inner = 1;
+        v = eval_rows<T>(fn, flat, engine, cols);
+        for (auto& r : v.rows) r = gather_rows(r, cols, rq.inner, true);
+        return v;
+    }
     if (engine == "jit") {
         if (rq.grad && !fn.params().empty())
             throw error("eval: parameter gradients of row functions need --engine=ref (the JIT's row "
@@ -202,7 +234,7 @@ Values<T> eval_rows(codegen::Function& fn, const Request& rq, const std::string&
         for (const auto& [name, value] : rq.params) pv[name] = {value};
         std::vector<T> y(xs.size()), dx(xs.size());
         k.forward_backward(std::span<const T>(xs), std::span<const T>(dy), std::span<T>(y), std::span<T>(dx),
-                           cols, pv);
+                           cols, rq.inner, pv);
         v.rows = {y, dx};
         return v;
     }
@@ -242,7 +274,7 @@ Values<T> eval_rows(codegen::Function& fn, const Request& rq, const std::string&
 
 template <class T>
 int run_rows(codegen::Function& fn, const Request& rq, const std::string& engine) {
-    const std::size_t n = rq.at.size(), cols = n / rq.rows;
+    const std::size_t n = rq.at.size(), cols = n / rq.rows;  // rows = outer*inner
     auto [vals, sums] = eval_rows<T>(fn, rq, engine, cols);
     std::vector<std::string> params;
     if (rq.grad) params = fn.params();
@@ -255,8 +287,10 @@ int run_rows(codegen::Function& fn, const Request& rq, const std::string& engine
             }
             return s + "]";
         };
-        std::string out = fmt::format("{{\"rows\": {}, \"cols\": {}, \"f\": {}, \"df_dx\": {}", rq.rows,
-                                      cols, list(vals[0]), list(vals[1]));
+        std::string out = rq.shaped ? fmt::format("{{\"shape\": [{}, {}, {}], ", rq.rows / rq.inner, cols, rq.inner)
+                                    : std::string("{");
+        out += fmt::format("\"rows\": {}, \"cols\": {}, \"f\": {}, \"df_dx\": {}", rq.rows, cols, list(vals[0]),
+                           list(vals[1]));
         if (rq.grad) {
             out += ", \"df_dparam\": {";
             for (std::size_t k = 0; k < params.size(); ++k)
@@ -269,12 +303,17 @@ int run_rows(codegen::Function& fn, const Request& rq, const std::string& engine
         fmt::print("{}}}\n", out);
         return 0;
     }
+    // with --shape: element (o, c, i) is in row o*inner + i at column c
     std::vector<std::string> head{"row", "x", "dy", "f", "dx"};
+    if (rq.shaped) head.insert(head.begin() + 1, "col");
     for (const auto& p : params) head.push_back("dL/d" + p + " share");
     fmt::print("{}\n", fmt::join(head, "\t"));
     for (std::size_t i = 0; i < n; ++i) {
-        std::vector<std::string> row{std::to_string(i / cols), plain(static_cast<T>(rq.at[i])),
-                                     plain(static_cast<T>(rq.dy[i]))};
+        const std::size_t o = i / (cols * rq.inner), c = i / rq.inner % cols, r = o * rq.inner + i % rq.inner;
+        std::vector<std::string> row{std::to_string(r)};
+        if (rq.shaped) row.push_back(std::to_string(c));
+        row.push_back(plain(static_cast<T>(rq.at[i])));
+        row.push_back(plain(static_cast<T>(rq.dy[i])));
         for (const auto& v : vals) row.push_back(plain(v[i]));
         fmt::print("{}\n", fmt::join(row, "\t"));
     }
@@ -333,6 +372,19 @@ int run(codegen::Function& fn, const Request& rq, const std::string& engine) {
             fmt::print("sum df/d{} = {}\n", params[k], plain(sum(2 + k)));
     return 0;
 }
+// --shape=N,C,INNER: three whole numbers from 1 whose product is --at's count.
+std::array<std::size_t, 3> parse_shape(const std::string& s, std::size_t count) {
+    const auto v = parse_list(s, "shape");
+    if (v.size() != 3) throw error(fmt::format("eval: --shape={}: expected N,C,INNER", s));
+    for (double d : v)
+        if (!(d >= 1) || d != std::floor(d) || d > 1e9)
+            throw error(fmt::format("eval: --shape={}: sizes must be whole numbers from 1", s));
+    if (v[0] * v[1] * v[2] != static_cast<double>(count))
+        throw error(fmt::format("eval: --shape={} has {} elements but --at has {} values", s, v[0] * v[1] * v[2],
+                                count));
+    return {static_cast<std::size_t>(v[0]), static_cast<std::size_t>(v[1]), static_cast<std::size_t>(v[2])};
+}
+
 // A concatenation: --shape=N,C,INNER (default 1,COUNT,1), dy one per output.
 int run_concat(const Args& a, const Request& rq, std::vector<codegen::ConcatPart> parts,
                const std::string& engine, bool f32) {
@@ -347,16 +399,9 @@ int run_concat(const Args& a, const Request& rq, std::vector<codegen::ConcatPart
     c.offset = rq.offset;
     c.channels = rq.at.size();
     if (auto s = a.get("shape")) {
-        const auto v = parse_list(*s, "shape");
-        if (v.size() != 3) throw error(fmt::format("eval: --shape={}: expected N,C,INNER", *s));
-        for (double d : v)
-            if (!(d >= 1) || d != std::floor(d) || d > 1e9)
-                throw error(fmt::format("eval: --shape={}: sizes must be whole numbers from 1", *s));
-        if (v[0] * v[1] * v[2] != static_cast<double>(rq.at.size()))
-            throw error(fmt::format("eval: --shape={} has {} elements but --at has {} values", *s,
-                                    v[0] * v[1] * v[2], rq.at.size()));
-        c.channels = static_cast<std::size_t>(v[1]);
-        c.inner = static_cast<std::size_t>(v[2]);
+        const auto dims = parse_shape(*s, rq.at.size());
+        c.channels = dims[1];
+        c.inner = dims[2];
     }
     const std::size_t outputs = c.parts.size() * rq.at.size();
     c.dy = a.get("dy") ? parse_list(*a.get("dy"), "dy") : std::vector<double>(outputs, 1.0);
@@ -399,7 +444,6 @@ int cmd_eval(std::span<char*> argv) {
     rq.json = a.flag("json");
     if (auto parts = codegen::split_concat(a.positional()[0]))
         return run_concat(a, rq, std::move(*parts), engine, dtype == "f32");
-    if (a.get("shape")) throw error("eval: --shape is for concatenations (concat(...), crelu)");
     rq.dy = a.get("dy") ? parse_list(*a.get("dy"), "dy") : std::vector<double>(rq.at.size(), 1.0);
     if (rq.dy.size() != rq.at.size())
         throw error(fmt::format("eval: --dy has {} values but --at has {} points", rq.dy.size(),
@@ -413,10 +457,19 @@ int cmd_eval(std::span<char*> argv) {
             throw error(fmt::format("eval: --at has {} points, which do not split into {} rows of equal length",
                                     rq.at.size(), rq.rows));
     }
+    if (auto s = a.get("shape")) {  // a row function's (N, C, INNER): rows along the middle axis
+        if (a.get("rows")) throw error("eval: give --rows or --shape, not both");
+        const auto dims = parse_shape(*s, rq.at.size());
+        rq.rows = dims[0] * dims[2];
+        rq.inner = dims[2];
+        rq.shaped = true;
+    }
     for (const auto& text : a.all("param"))
         for (auto& [k, v] : parse_assignments(text, "param")) rq.params[k] = v;
 
     codegen::Function fn(a.positional()[0]);
+    if (rq.shaped && !fn.is_row_function())
+        throw error("eval: --shape is for concatenations (concat(...), crelu) and row functions (softmax, ...)");
     for (const auto& [k, v] : rq.params)
         if (std::find(fn.params().begin(), fn.params().end(), k) == fn.params().end())
             throw error(fn.params().empty()

@@ -8,6 +8,7 @@
 #include "symact/jit/rows.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -398,16 +399,85 @@ std::shared_ptr<detail::RowKernelImpl> build_rows(std::unique_ptr<codegen::Funct
 
 template <class T> constexpr DType dtype_of = sizeof(T) == 4 ? DType::f32 : DType::f64;
 
+// Strided rows (inner > 1): tiles of up to `tile` rows (consecutive inner positions of one
+// outer index) are gathered, transposed, into a contiguous (tile, cols) block, run through
+// the compiled row function, and scattered back. The function runs in place on the blocks
+// (y into x's block, dx into dy's block: rows.hpp allows both), so a tile reads all its
+// inputs before writing its outputs, and tiles touch disjoint elements: y may be x and dx
+// may be dy here too.
+struct Tiling {
+    std::size_t tile;   // rows per block
+    std::size_t block;  // elements per block buffer (tile * cols)
+};
+
+Tiling tiling(std::size_t cols, std::size_t inner, std::size_t elem) {
+    constexpr std::size_t target = 32 * 1024;  // bytes per block buffer: the tile stays in L1/L2
+    constexpr std::size_t limit = 4 << 20;     // at most this, unless one row alone is larger
+    // at least 8 inner positions per column read: 8 block rows written at stride cols, which
+    // (often a power of two) maps them to one cache set, and L1 keeps 8 lines of a set
+    std::size_t t = std::max<std::size_t>(target / (cols * elem), 8);
+    t = std::min(t, std::max<std::size_t>(1, limit / (cols * elem)));
+    t = std::min(t, inner);
+    return {t, t * cols};
+}
+
+template <class T>
+void run_strided(detail::RowFn fn, detail::Mode mode, const T* x, const T* dy, T* y, T* dx, std::size_t outer,
+                 std::size_t cols, std::size_t inner, const T* pv) {
+    const Tiling tl = tiling(cols, inner, sizeof(T));
+    const bool has_dy = mode != detail::Mode::forward;
+    const std::size_t need = tl.block * (has_dy ? 2 : 1);
+    // One buffer per thread, kept between calls (no allocation per call) unless it is large.
+    constexpr std::size_t keep = (8u << 20) / sizeof(T);
+    thread_local std::vector<T> kept;
+    std::vector<T> once;
+    std::vector<T>& buf = need <= keep ? kept : once;
+    if (buf.size() < need) buf.resize(need);
+    T* xb = buf.data();
+    T* db = has_dy ? xb + tl.block : nullptr;
+
+    auto gather = [&](const T* src, T* blk, std::size_t base, std::size_t n) {
+        for (std::size_t c = 0; c < cols; ++c) {
+            const T* s = src + base + c * inner;
+            for (std::size_t t = 0; t < n; ++t) blk[t * cols + c] = s[t];
+        }
+    };
+    auto scatter = [&](const T* blk, T* dst, std::size_t base, std::size_t n) {
+        for (std::size_t c = 0; c < cols; ++c) {
+            T* d = dst + base + c * inner;
+            for (std::size_t t = 0; t < n; ++t) d[t] = blk[t * cols + c];
+        }
+    };
+    for (std::size_t o = 0; o < outer; ++o)
+        for (std::size_t i0 = 0; i0 < inner; i0 += tl.tile) {
+            const std::size_t n = std::min(tl.tile, inner - i0), base = o * cols * inner + i0;
+            gather(x, xb, base, n);
+            if (has_dy) gather(dy, db, base, n);
+            fn(xb, db, xb, db, static_cast<std::int64_t>(n), static_cast<std::int64_t>(cols), pv);
+            if (mode != detail::Mode::backward) scatter(xb, y, base, n);
+            if (has_dy) scatter(db, dx, base, n);
+        }
+}
+
 template <class T>
 void run(const detail::RowKernelImpl* k, detail::Mode mode, const char* what, std::span<const T> x,
-         std::span<const T> dy, std::span<T> y, std::span<T> dx, std::size_t cols, const ParamValues& p) {
+         std::span<const T> dy, std::span<T> y, std::span<T> dx, std::size_t cols, std::size_t inner,
+         const ParamValues& p) {
     if (!k) throw error(fmt::format("{}: empty row kernel handle", what));
     if (k->dtype != dtype_of<T>)
         throw error(fmt::format("{}: the kernel was compiled for {} but called with {} data", what,
                                 k->dtype == DType::f32 ? "f32" : "f64", sizeof(T) == 4 ? "f32" : "f64"));
     if (cols == 0) throw error(fmt::format("{}: rows of 0 columns", what));
-    if (x.size() % cols != 0)
+    if (inner == 0)
+        throw error(fmt::format("{}: inner = 0 (the layout is (outer, cols, inner) with inner >= 1; "
+                                "1 for rows along the last axis)", what));
+    if (cols > std::numeric_limits<std::size_t>::max() / inner)
+        throw error(fmt::format("{}: cols * inner = {} * {} overflows", what, cols, inner));
+    if (inner == 1 && x.size() % cols != 0)
         throw error(fmt::format("{}: {} values do not split into rows of {}", what, x.size(), cols));
+    if (x.size() % (cols * inner) != 0)
+        throw error(fmt::format("{}: {} values do not split into (outer, cols = {}, inner = {}) blocks of {}",
+                                what, x.size(), cols, inner, cols * inner));
     auto same = [&](std::size_t n, const char* name) {
         if (n != x.size())
             throw error(fmt::format("{}: x has {} elements but {} has {}", what, x.size(), name, n));
@@ -431,8 +501,12 @@ void run(const detail::RowKernelImpl* k, detail::Mode mode, const char* what, st
     }
     if (x.empty()) return;
     auto fn = reinterpret_cast<detail::RowFn>(k->code.fn[static_cast<int>(mode)]);
-    fn(x.data(), dy.data(), y.data(), dx.data(), static_cast<std::int64_t>(x.size() / cols),
-       static_cast<std::int64_t>(cols), pv.data());
+    if (inner == 1)  // rows along the last axis: the compiled loop over the array itself
+        fn(x.data(), dy.data(), y.data(), dx.data(), static_cast<std::int64_t>(x.size() / cols),
+           static_cast<std::int64_t>(cols), pv.data());
+    else
+        run_strided<T>(fn, mode, x.data(), dy.data(), y.data(), dx.data(), x.size() / (cols * inner), cols,
+                       inner, pv.data());
 }
 
 }  // namespace
@@ -455,15 +529,28 @@ RowKernel compile_rows(std::string_view expr, const Options& o) {
 #define SYMACT_ROWS_ENTRIES(T)                                                                          \
     void RowKernel::forward(std::span<const T> x, std::span<T> y, std::size_t cols, const ParamValues& p) \
         const {                                                                                         \
-        run<T>(impl_.get(), detail::Mode::forward, "forward", x, {}, y, {}, cols, p);                   \
+        run<T>(impl_.get(), detail::Mode::forward, "forward", x, {}, y, {}, cols, 1, p);                \
+    }                                                                                                   \
+    void RowKernel::strided_forward(std::span<const T> x, std::span<T> y, std::size_t cols,              \
+                                    std::size_t inner, const ParamValues& p) const {                    \
+        run<T>(impl_.get(), detail::Mode::forward, "forward", x, {}, y, {}, cols, inner, p);            \
     }                                                                                                   \
     void RowKernel::backward(std::span<const T> x, std::span<const T> dy, std::span<T> dx,              \
                              std::size_t cols, const ParamValues& p) const {                            \
-        run<T>(impl_.get(), detail::Mode::backward, "backward", x, dy, {}, dx, cols, p);                \
+        run<T>(impl_.get(), detail::Mode::backward, "backward", x, dy, {}, dx, cols, 1, p);             \
+    }                                                                                                   \
+    void RowKernel::strided_backward(std::span<const T> x, std::span<const T> dy, std::span<T> dx,      \
+                                     std::size_t cols, std::size_t inner, const ParamValues& p) const { \
+        run<T>(impl_.get(), detail::Mode::backward, "backward", x, dy, {}, dx, cols, inner, p);         \
     }                                                                                                   \
     void RowKernel::forward_backward(std::span<const T> x, std::span<const T> dy, std::span<T> y,       \
                                      std::span<T> dx, std::size_t cols, const ParamValues& p) const {   \
-        run<T>(impl_.get(), detail::Mode::fused, "forward_backward", x, dy, y, dx, cols, p);            \
+        run<T>(impl_.get(), detail::Mode::fused, "forward_backward", x, dy, y, dx, cols, 1, p);         \
+    }                                                                                                   \
+    void RowKernel::strided_forward_backward(std::span<const T> x, std::span<const T> dy, std::span<T> y, \
+                                             std::span<T> dx, std::size_t cols, std::size_t inner,      \
+                                             const ParamValues& p) const {                              \
+        run<T>(impl_.get(), detail::Mode::fused, "forward_backward", x, dy, y, dx, cols, inner, p);     \
     }
 SYMACT_ROWS_ENTRIES(float)
 SYMACT_ROWS_ENTRIES(double)

@@ -1,7 +1,8 @@
 // Row reductions (rowmax, rowsum), their compile-time vector-Jacobian products and the row
 // kernels: softmax and log_softmax against direct long-double formulas and long-double
 // central finite differences, rows summing to 1 (dx rows to 0), stability at +-1000, rowmax
-// ties (split evenly, like the runtime), NaN, errors.
+// ties (split evenly, like the runtime), NaN, errors; strided rows (the middle axis of an
+// (outer, cols, inner) array) against the same formulas.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -217,6 +218,105 @@ TEST_CASE("a composite with rows: VJP against finite differences") {
         CHECK(y[i] == doctest::Approx(static_cast<double>(yr[i])).epsilon(1e-13));
         CHECK(dx[i] == doctest::Approx(static_cast<double>(g[i])).epsilon(1e-7).scale(1));
     }
+}
+
+// Strided rows: (outer, cols, inner) arrays reduced over the middle axis, against the row
+// formulas in long double (VJPs: softmax dx = y (dy - sum(dy y)), log_softmax dx = dy -
+// softmax sum(dy)) on the gathered rows.
+TEST_CASE_TEMPLATE("strided rows: softmax and log_softmax over the middle axis", S, float, double) {
+    const auto sm = symact::row_kernel(act::softmax);
+    const auto lsm = symact::row_kernel(act::log_softmax);
+    const double tol = sizeof(S) == 4 ? 8 * 1.2e-7 : 32 * 2.2e-16;  // 8 and 32 eps (as test_rows_paths.cpp)
+    for (std::size_t inner : {1u, 3u, 17u, 100u})
+        for (std::size_t cols : {1u, 2u, 5u, 1024u}) {
+            CAPTURE(inner);
+            CAPTURE(cols);
+            const std::size_t outer = cols * inner > 4096 ? 1 : 3, n = outer * cols * inner;
+            auto x = random_row<S>(n, static_cast<unsigned>(cols + inner), 8.0);
+            auto dy = random_row<S>(n, static_cast<unsigned>(cols * inner), 2.0);
+            std::vector<S> y(n), dx(n), ly(n), ldx(n), y1(n), ldx1(n);
+            sm.forward_backward(outer, cols, inner, x, dy, y, dx);
+            lsm.forward_backward(outer, cols, inner, x, dy, ly, ldx);
+            sm.forward(outer, cols, inner, x, y1);
+            lsm.backward(outer, cols, inner, x, dy, ldx1);
+            // bound: tol (|ref| + s), s the row's scale of each quantity (the terms that cancel;
+            // log_softmax's dx = dy - p sum(dy): p times the sum's error bound, sum |dy|)
+            int bad = 0;
+            for (std::size_t o = 0; o < outer; ++o)
+                for (std::size_t i = 0; i < inner; ++i) {
+                    std::vector<LD> xr(cols), dr(cols);
+                    auto at = [&](std::size_t c) { return (o * cols + c) * inner + i; };
+                    for (std::size_t c = 0; c < cols; ++c) xr[c] = x[at(c)], dr[c] = dy[at(c)];
+                    const auto p = softmax_ld(xr), lp = log_softmax_ld(xr);
+                    LD dot = 0, sdy = 0, sabs = 0, pmax = 0, lmax = 1, dmax = 0;
+                    for (std::size_t c = 0; c < cols; ++c) {
+                        dot += dr[c] * p[c], sdy += dr[c], sabs += std::fabs(dr[c]);
+                        pmax = std::max(pmax, p[c]), lmax = std::max(lmax, std::fabs(lp[c]));
+                        dmax = std::max(dmax, std::fabs(dr[c]));
+                    }
+                    const LD sdx = dmax * std::max(LD(1), pmax), sldx = dmax + pmax * sabs;
+                    for (std::size_t c = 0; c < cols; ++c) {
+                        const std::size_t e = at(c);
+                        const LD gs = p[c] * (dr[c] - dot), gl = dr[c] - p[c] * sdy;
+                        const bool ok = std::fabs(y[e] - p[c]) <= tol * (p[c] + pmax) &&
+                                        std::fabs(ly[e] - lp[c]) <= tol * (std::fabs(lp[c]) + lmax) &&
+                                        std::fabs(dx[e] - gs) <= tol * (std::fabs(gs) + sdx) &&
+                                        std::fabs(ldx[e] - gl) <= tol * (std::fabs(gl) + sldx) && y1[e] == y[e] &&
+                                        ldx1[e] == ldx[e];
+                        if (!ok && bad++ < 3)
+                            MESSAGE("(" << o << ", " << c << ", " << i << "): y " << double(y[e]) << " want "
+                                        << double(p[c]) << ", dx " << double(dx[e]) << " want " << double(gs)
+                                        << ", log y " << double(ly[e]) << " want " << double(lp[c]) << ", log dx "
+                                        << double(ldx[e]) << " want " << double(gl));
+                    }
+                }
+            CHECK(bad == 0);
+            if (inner == 1) {  // the (rows, cols) calls compute the same
+                std::vector<S> y0(n), dx0(n);
+                sm.forward_backward(outer, cols, x, dy, y0, dx0);
+                CHECK(y0 == y);
+                CHECK(dx0 == dx);
+            }
+        }
+}
+
+TEST_CASE_TEMPLATE("strided rows: +-1000 gives no NaN; several tiles; size errors", S, float, double) {
+    const auto sm = symact::row_kernel(act::softmax);
+    const auto lsm = symact::row_kernel(act::log_softmax);
+    const std::size_t outer = 2, cols = 3, inner = 4000, n = outer * cols * inner;  // tiles of ~2700 rows
+    std::vector<S> x(n), dy(n), y(n), dx(n), ly(n), ldx(n);
+    for (std::size_t e = 0; e < n; ++e) {
+        x[e] = e % 3 == 0 ? S(1000) : e % 5 == 0 ? S(-1000) : S(999.5);
+        dy[e] = S(0.5) - S(e % 4);
+    }
+    sm.forward_backward(outer, cols, inner, x, dy, y, dx);
+    lsm.forward_backward(outer, cols, inner, x, dy, ly, ldx);
+    int bad = 0;
+    for (std::size_t o = 0; o < outer; ++o)
+        for (std::size_t i = 0; i < inner; ++i) {
+            S sum = 0;
+            for (std::size_t c = 0; c < cols; ++c) {
+                const std::size_t e = (o * cols + c) * inner + i;
+                bad += !(std::isfinite(y[e]) && std::isfinite(dx[e]) && std::isfinite(ly[e]) && std::isfinite(ldx[e]));
+                sum += y[e];
+            }
+            bad += std::fabs(double(sum) - 1) > 1e-6;
+        }
+    CHECK(bad == 0);
+
+    std::vector<S> a(24), b(24), c(23);
+    CHECK_THROWS_WITH_AS(sm.forward(2, 5, 2, a, b), "symact::row_kernel: an array has 24 elements, not outer * cols * "
+                                                    "inner = 2 * 5 * 2 = 20", std::invalid_argument);
+    CHECK_THROWS_WITH_AS(sm.forward(2, 4, 3, a, c), "symact::row_kernel: an array has 23 elements, not outer * cols * "
+                                                    "inner = 2 * 4 * 3 = 24", std::invalid_argument);
+    CHECK_THROWS_WITH_AS(sm.forward(6, 4, 0, a, b), doctest::Contains("inner = 0"), std::invalid_argument);
+    const std::size_t big = std::numeric_limits<std::size_t>::max() / 2;
+    const std::string overflow = "cols * inner = " + std::to_string(big) + " * 3 overflows";
+    CHECK_THROWS_WITH_AS(sm.forward(1, big, 3, a, b), doctest::Contains(overflow.c_str()), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(sm.forward(big, 2, 3, a, b), "symact::row_kernel: outer * cols * inner overflows",
+                         std::invalid_argument);
+    CHECK_THROWS_AS(sm.forward(2, 4, 3, a, std::span<S>(a)), std::invalid_argument);  // in place
+    CHECK_NOTHROW(sm.forward(2, 4, 3, a, b));
 }
 
 TEST_CASE("NaN in a row; bad arguments") {

@@ -1,7 +1,8 @@
 // Maxout and CReLU written with the expression language's kernels, against symact::nn's
 // layers (docs/NN.md, "Maxout and CReLU from expression kernels"):
-// - Maxout with k pieces over channels-last data (the k pieces of a group adjacent: inner = 1)
-//   is rowmax(x) over rows of k, through the JIT's and the DSL's row kernels. The row kernel
+// - Maxout with k pieces over (N, C, inner) data is rowmax(x) over the middle axis of its
+//   (N*C/k, k, inner) view, through the JIT's and the DSL's row kernels: rows of k along the
+//   last axis for channels-last data (inner = 1), strided rows for NCHW (inner = H*W). The row kernel
 //   writes the group's max to each of its k elements; the backward given dy at the row's
 //   first element (0 elsewhere) routes it to the arg-max. Ties split the gradient evenly
 //   (rowmax's rule) where the layer gives it all to the first index.
@@ -35,33 +36,43 @@ template <class T> std::vector<T> distinct_values(std::size_t n, unsigned seed) 
     return v;
 }
 
-template <class T> void check_maxout(std::size_t N, std::size_t C, std::size_t k) {
+// Maxout over (N, C, inner) data: rowmax(x) over the middle axis of the (N*C/k, k, inner)
+// view (strided rows; for inner = 1, rows of k along the last axis).
+template <class T> void check_maxout(std::size_t N, std::size_t C, std::size_t inner, std::size_t k) {
     CAPTURE(N);
     CAPTURE(C);
+    CAPTURE(inner);
     CAPTURE(k);
-    const std::size_t n = N * C, groups = n / k;
+    const std::size_t n = N * C * inner, outer = N * C / k, groups = outer * inner;
     const auto xv = distinct_values<T>(n, static_cast<unsigned>(n + k));
     std::vector<T> dyg(groups), y_nn(groups), dx_nn(n);
     for (std::size_t g = 0; g < groups; ++g) dyg[g] = T(1) + T(g % 5) / 4;
-    nn::maxout_forward<T>(xv, y_nn, {N, C, 1}, k);
-    nn::maxout_backward<T>(xv, dyg, dx_nn, {N, C, 1}, k);
+    nn::maxout_forward<T>(xv, y_nn, {N, C, inner}, k);
+    nn::maxout_backward<T>(xv, dyg, dx_nn, {N, C, inner}, k);
 
-    std::vector<T> dy(n, T(0)), y(n), dx(n);  // dy of a group at its row's first element
-    for (std::size_t g = 0; g < groups; ++g) dy[g * k] = dyg[g];
+    // y_nn[o, i] is group o's max at position i; its row is x[o, 0..k, i]. dy of a group at
+    // its row's first element.
+    std::vector<T> dy(n, T(0)), y(n), dx(n);
+    for (std::size_t o = 0; o < outer; ++o)
+        for (std::size_t i = 0; i < inner; ++i) dy[o * k * inner + i] = dyg[o * inner + i];
     jit::Options o;
     o.dtype = sizeof(T) == 4 ? jit::DType::f32 : jit::DType::f64;
     o.disk_cache = false;
     auto jk = jit::compile_rows("rowmax(x)", o);
-    jk.forward_backward(std::span<const T>(xv), std::span<const T>(dy), std::span<T>(y), std::span<T>(dx), k);
+    jk.forward_backward(std::span<const T>(xv), std::span<const T>(dy), std::span<T>(y), std::span<T>(dx), k, inner);
     using namespace symact::dsl;
-    std::vector<T> y2(n), dx2(n);
-    symact::row_kernel(rowmax(x)).forward_backward(groups, k, std::span<const T>(xv), std::span<const T>(dy),
-                                                   std::span<T>(y2), std::span<T>(dx2));
-    for (std::size_t i = 0; i < n; ++i) {
-        REQUIRE(y[i] == y_nn[i / k]);
-        REQUIRE(y2[i] == y_nn[i / k]);
-        REQUIRE(dx[i] == dx_nn[i]);
-        REQUIRE(dx2[i] == dx_nn[i]);
+    std::vector<T> y2(n), dx2(n), y3(n);
+    const auto dk = symact::row_kernel(rowmax(x));
+    dk.forward_backward(outer, k, inner, std::span<const T>(xv), std::span<const T>(dy), std::span<T>(y2),
+                        std::span<T>(dx2));
+    dk.forward(outer, k, inner, std::span<const T>(xv), std::span<T>(y3));
+    for (std::size_t e = 0; e < n; ++e) {
+        const std::size_t g = e / (k * inner) * inner + e % inner;  // (o, i) of element (o, j, i)
+        REQUIRE(y[e] == y_nn[g]);
+        REQUIRE(y2[e] == y_nn[g]);
+        REQUIRE(y3[e] == y_nn[g]);
+        REQUIRE(dx[e] == dx_nn[e]);
+        REQUIRE(dx2[e] == dx_nn[e]);
     }
 }
 
@@ -69,9 +80,20 @@ template <class T> void check_maxout(std::size_t N, std::size_t C, std::size_t k
 
 TEST_CASE("Maxout = rowmax(x) over rows of k pieces (JIT and DSL row kernels) = nn::maxout, inner = 1") {
     for (std::size_t k : {1u, 2u, 3u, 4u, 8u}) {
-        check_maxout<float>(7, 24, k);
-        check_maxout<double>(3, 48, k);
+        check_maxout<float>(7, 24, 1, k);
+        check_maxout<double>(3, 48, 1, k);
     }
+}
+
+TEST_CASE("Maxout NCHW = rowmax(x) over the channel axis (strided rows, inner > 1) = nn::maxout") {
+    // (N, C, inner): inner = H*W from 2 to a few tiles' worth, odd and power-of-two sizes
+    const std::size_t shapes[][3] = {{2, 12, 2}, {3, 24, 7}, {1, 8, 64}, {2, 6, 100}, {1, 4, 3000}};
+    for (const auto& s : shapes)
+        for (std::size_t k : {1u, 2u, 3u, 4u})
+            if (s[1] % k == 0) {
+                check_maxout<float>(s[0], s[1], s[2], k);
+                check_maxout<double>(s[0], s[1], s[2], k);
+            }
 }
 
 TEST_CASE("Maxout via rowmax: ties split the gradient evenly; nn::maxout gives it to the first") {
@@ -79,11 +101,20 @@ TEST_CASE("Maxout via rowmax: ties split the gradient evenly; nn::maxout gives i
     std::vector<float> dy{1, 0, 0, 1, 0, 0}, y(6), dx(6);
     jit::Options o;
     o.disk_cache = false;
-    jit::compile_rows("rowmax(x)", o).forward_backward(std::span<const float>(x), dy, y, dx, 3);
+    const auto k = jit::compile_rows("rowmax(x)", o);
+    k.forward_backward(std::span<const float>(x), dy, y, dx, 3);
     CHECK(dx == std::vector<float>{0, 0.5f, 0.5f, 0, 1, 0});
     std::vector<float> dyg{1, 1}, dx_nn(6);
     nn::maxout_backward<float>(x, dyg, dx_nn, {1, 6, 1}, 3);
     CHECK(dx_nn == std::vector<float>{0, 1, 0, 0, 1, 0});
+    // the same with inner = 2, (1, 4, 2) and k = 2: the pieces of position 0 (1, 1) tie
+    const std::vector<float> xs{1, 5, 1, 2, 4, 0, 3, 0};
+    std::vector<float> dys{1, 1, 0, 0, 1, 1, 0, 0}, ys(8), dxs(8);
+    k.forward_backward(std::span<const float>(xs), dys, ys, dxs, 2, 2);
+    CHECK(dxs == std::vector<float>{0.5f, 1, 0.5f, 0, 1, 0.5f, 0, 0.5f});
+    std::vector<float> dyg2{1, 1, 1, 1}, dx_nn2(8);
+    nn::maxout_backward<float>(xs, dyg2, dx_nn2, {1, 4, 2}, 2);
+    CHECK(dx_nn2 == std::vector<float>{1, 1, 0, 0, 1, 1, 0, 0});
 }
 
 TEST_CASE("CReLU = [relu(x), relu(-x)] from two elementwise kernels = nn::crelu") {

@@ -2,7 +2,8 @@
 // and the JIT (jit::compile_rows) against the reference evaluator (codegen::evaluate_rows in
 // double, on the same inputs), forward and backward (VJP with a random dy), f32 and f64,
 // row lengths with every kind of tail up to 1024, continuous inputs and integer inputs
-// (many rowmax ties: both paths split the adjoint evenly, docs/CONVENTIONS.md).
+// (many rowmax ties: both paths split the adjoint evenly, docs/CONVENTIONS.md), and the same
+// rows strided (the middle axis of an (outer, cols, inner) array).
 //
 // Bound: |got - ref| <= K eps_T (|ref| + s): K ULP of the row's scale s, K = 8 for f32
 // (measured worst ~2.6) and 32 for f64 (measured ~13: the double reference rounds too). Relative to the
@@ -111,6 +112,30 @@ void compare(const char* text, const F& f, std::uint64_t seed, bool ties, Worst&
         check_rows<T>(text, "jit forward_backward dx", dx, ref[1], cols, worst, dy, ref[0]);
         check_rows<T>(text, "jit forward", y1, ref[0], cols, worst);
         check_rows<T>(text, "jit backward", dx1, ref[1], cols, worst, dy, ref[0]);
+
+        // the same rows strided: an (1, cols, rows) array reduced over its middle axis
+        auto to_strided = [&](const std::vector<T>& v) {
+            std::vector<T> t(n);
+            for (std::size_t r = 0; r < rows; ++r)
+                for (std::size_t c = 0; c < cols; ++c) t[c * rows + r] = v[r * cols + c];
+            return t;
+        };
+        auto from_strided = [&](const std::vector<T>& t) {
+            std::vector<T> v(n);
+            for (std::size_t r = 0; r < rows; ++r)
+                for (std::size_t c = 0; c < cols; ++c) v[r * cols + c] = t[c * rows + r];
+            return v;
+        };
+        const auto xs = to_strided(x), dys = to_strided(dy);
+        std::vector<T> ys(n), dxs(n);
+        dk.forward_backward(1, cols, rows, std::span<const T>(xs), std::span<const T>(dys), std::span<T>(ys),
+                            std::span<T>(dxs));
+        check_rows<T>(text, "dsl strided y", from_strided(ys), ref[0], cols, worst);
+        check_rows<T>(text, "dsl strided dx", from_strided(dxs), ref[1], cols, worst, dy, ref[0]);
+        jk.forward_backward(std::span<const T>(xs), std::span<const T>(dys), std::span<T>(ys), std::span<T>(dxs),
+                            cols, rows);
+        check_rows<T>(text, "jit strided y", from_strided(ys), ref[0], cols, worst);
+        check_rows<T>(text, "jit strided dx", from_strided(dxs), ref[1], cols, worst, dy, ref[0]);
     }
 }
 

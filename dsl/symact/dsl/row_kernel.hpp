@@ -1,8 +1,11 @@
 // symact::row_kernel(f): kernels of an expression with row reductions (rowmax, rowsum) over
-// the last axis of a row-major (rows, cols) array.
+// the last axis of a row-major (rows, cols) array, or over the middle axis of an (outer, cols,
+// inner) one (softmax over the channels of NCHW data: outer = N, cols = C, inner = H*W).
 //   k.forward(rows, cols, x, y)                     y = f(x), row by row
 //   k.backward(rows, cols, x, dy, dx)               dx = vjp of f at x for dy
 //   k.forward_backward(rows, cols, x, dy, y, dx)    both, sharing the reductions
+//   k.forward(outer, cols, inner, x, y), ...        strided rows: x[(o*cols + c)*inner + i] for
+//                                                   c < cols is the row of (o, i)
 // The backward expression is vjp(f, dy) (row.hpp), planned with f like any kernel
 // (plan.hpp). Each row runs in passes: a reduction can be computed once every reduction its
 // argument reads is known, so pass p computes the reductions whose arguments need p earlier
@@ -19,6 +22,8 @@
 #include <limits>
 #include <span>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "symact/dsl/eval.hpp"
 #include "symact/dsl/params.hpp"
@@ -292,6 +297,57 @@ void row_run(std::size_t rows, std::size_t cols, const S* x, const S* dy, S* out
     }
 }
 
+// Strided rows (inner > 1): the rows of an (outer, cols, inner) array are the cols values
+// x[(o*cols + c)*inner + i] for one (o, i). Tiles of up to `tile` of them (consecutive i) are
+// gathered, transposed, into contiguous (tile, cols) blocks, run by row_run and scattered
+// back. The tile rule is the JIT's (jit/src/rows.cpp): about 32 KB per block, at least 8
+// rows (block rows written at a power-of-two stride share a cache set), at most 4 MB unless
+// one row is larger.
+inline std::size_t row_tile(std::size_t cols, std::size_t inner, std::size_t elem) {
+    constexpr std::size_t target = 32 * 1024, limit = 4 << 20;
+    std::size_t t = std::max<std::size_t>(target / (cols * elem), 8);
+    t = std::min(t, std::max<std::size_t>(1, limit / (cols * elem)));
+    return std::min(t, inner);
+}
+
+template <class Plan, class S, std::size_t NRoot>
+void row_run_strided(std::size_t size, std::size_t cols, std::size_t inner, const S* x, const S* dy, S* out0,
+                     S* out1, const S* nv) {
+    const std::size_t tile = row_tile(cols, inner, sizeof(S)), block = tile * cols;
+    const std::size_t nbuf = 2 + (dy ? 1 : 0) + (NRoot > 1 ? 1 : 0);
+    // one buffer per thread, kept between calls unless it is large
+    constexpr std::size_t keep = (8u << 20) / sizeof(S);
+    thread_local std::vector<S> kept;
+    std::vector<S> once;
+    std::vector<S>& buf = nbuf * block <= keep ? kept : once;
+    if (buf.size() < nbuf * block) buf.resize(nbuf * block);
+    S* xb = buf.data();
+    S* ob0 = xb + block;
+    S* ob1 = NRoot > 1 ? ob0 + block : nullptr;
+    S* db = dy ? buf.data() + (nbuf - 1) * block : nullptr;
+    auto gather = [&](const S* src, S* blk, std::size_t base, std::size_t n) {
+        for (std::size_t c = 0; c < cols; ++c) {
+            const S* a = src + base + c * inner;
+            for (std::size_t t = 0; t < n; ++t) blk[t * cols + c] = a[t];
+        }
+    };
+    auto scatter = [&](const S* blk, S* dst, std::size_t base, std::size_t n) {
+        for (std::size_t c = 0; c < cols; ++c) {
+            S* d = dst + base + c * inner;
+            for (std::size_t t = 0; t < n; ++t) d[t] = blk[t * cols + c];
+        }
+    };
+    for (std::size_t b0 = 0; b0 < size; b0 += cols * inner)  // size = outer*cols*inner, checked
+        for (std::size_t i0 = 0; i0 < inner; i0 += tile) {
+            const std::size_t n = std::min(tile, inner - i0), base = b0 + i0;
+            gather(x, xb, base, n);
+            if (dy) gather(dy, db, base, n);
+            row_run<Plan, S, NRoot>(n, cols, xb, db, ob0, ob1, nv);
+            scatter(ob0, out0, base, n);
+            if constexpr (NRoot > 1) scatter(ob1, out1, base, n);
+        }
+}
+
 }  // namespace detail
 
 template <class F>
@@ -315,18 +371,37 @@ public:
           nums_fused_(fused_plan::numbers(f, vjp(f, dy_t{}))) {}
 
     // y = f(x)
-    void forward(std::size_t rows, std::size_t cols, std::span<const float> x, std::span<float> y) const { fwd(rows, cols, x, y); }
-    void forward(std::size_t rows, std::size_t cols, std::span<const double> x, std::span<double> y) const { fwd(rows, cols, x, y); }
+    void forward(std::size_t rows, std::size_t cols, std::span<const float> x, std::span<float> y) const { fwd(rows, cols, 1, x, y); }
+    void forward(std::size_t rows, std::size_t cols, std::span<const double> x, std::span<double> y) const { fwd(rows, cols, 1, x, y); }
     // dx = vjp of f at x for dy
     void backward(std::size_t rows, std::size_t cols, std::span<const float> x, std::span<const float> dy,
-                  std::span<float> dx) const { bwd(rows, cols, x, dy, dx); }
+                  std::span<float> dx) const { bwd(rows, cols, 1, x, dy, dx); }
     void backward(std::size_t rows, std::size_t cols, std::span<const double> x, std::span<const double> dy,
-                  std::span<double> dx) const { bwd(rows, cols, x, dy, dx); }
+                  std::span<double> dx) const { bwd(rows, cols, 1, x, dy, dx); }
     // both in one set of passes
     void forward_backward(std::size_t rows, std::size_t cols, std::span<const float> x, std::span<const float> dy,
-                          std::span<float> y, std::span<float> dx) const { fused(rows, cols, x, dy, y, dx); }
+                          std::span<float> y, std::span<float> dx) const { fused(rows, cols, 1, x, dy, y, dx); }
     void forward_backward(std::size_t rows, std::size_t cols, std::span<const double> x, std::span<const double> dy,
-                          std::span<double> y, std::span<double> dx) const { fused(rows, cols, x, dy, y, dx); }
+                          std::span<double> y, std::span<double> dx) const { fused(rows, cols, 1, x, dy, y, dx); }
+
+    // Strided rows: an (outer, cols, inner) row-major array reduced over its middle axis (the
+    // channels of NCHW data: outer = N, cols = C, inner = H*W); inner = 1 is the calls above.
+    void forward(std::size_t outer, std::size_t cols, std::size_t inner, std::span<const float> x,
+                 std::span<float> y) const { fwd(outer, cols, inner, x, y); }
+    void forward(std::size_t outer, std::size_t cols, std::size_t inner, std::span<const double> x,
+                 std::span<double> y) const { fwd(outer, cols, inner, x, y); }
+    void backward(std::size_t outer, std::size_t cols, std::size_t inner, std::span<const float> x,
+                  std::span<const float> dy, std::span<float> dx) const { bwd(outer, cols, inner, x, dy, dx); }
+    void backward(std::size_t outer, std::size_t cols, std::size_t inner, std::span<const double> x,
+                  std::span<const double> dy, std::span<double> dx) const { bwd(outer, cols, inner, x, dy, dx); }
+    void forward_backward(std::size_t outer, std::size_t cols, std::size_t inner, std::span<const float> x,
+                          std::span<const float> dy, std::span<float> y, std::span<float> dx) const {
+        fused(outer, cols, inner, x, dy, y, dx);
+    }
+    void forward_backward(std::size_t outer, std::size_t cols, std::size_t inner, std::span<const double> x,
+                          std::span<const double> dy, std::span<double> y, std::span<double> dx) const {
+        fused(outer, cols, inner, x, dy, y, dx);
+    }
 
     const F& expression() const { return f_; }
 
@@ -336,25 +411,35 @@ private:
     decltype(bwd_plan::numbers(VJ{})) nums_bwd_;
     decltype(fused_plan::numbers(F{}, VJ{})) nums_fused_;
 
-    template <class S> void fwd(std::size_t rows, std::size_t cols, std::span<const S> x, std::span<S> y) const {
-        check(rows, cols, {{x.data(), x.size(), sizeof(S)}}, {{y.data(), y.size(), sizeof(S)}});
-        auto nv = convert<S>(nums_fwd_);
-        detail::row_run<fwd_plan, S, 1>(rows, cols, x.data(), nullptr, y.data(), nullptr, nv.data());
+    // inner = 1: the rows are contiguous (the array itself); else tiles of gathered rows
+    // (sized by the array's length, which check() has matched with outer*cols*inner)
+    template <class Plan, class S, std::size_t NRoot>
+    static void run(std::size_t outer, std::size_t cols, std::size_t inner, std::size_t size, const S* x,
+                    const S* dy, S* out0, S* out1, const S* nv) {
+        if (inner == 1) detail::row_run<Plan, S, NRoot>(outer, cols, x, dy, out0, out1, nv);
+        else if (size != 0) detail::row_run_strided<Plan, S, NRoot>(size, cols, inner, x, dy, out0, out1, nv);
     }
     template <class S>
-    void bwd(std::size_t rows, std::size_t cols, std::span<const S> x, std::span<const S> dy, std::span<S> dx) const {
-        check(rows, cols, {{x.data(), x.size(), sizeof(S)}, {dy.data(), dy.size(), sizeof(S)}},
+    void fwd(std::size_t outer, std::size_t cols, std::size_t inner, std::span<const S> x, std::span<S> y) const {
+        check(outer, cols, inner, {{x.data(), x.size(), sizeof(S)}}, {{y.data(), y.size(), sizeof(S)}});
+        auto nv = convert<S>(nums_fwd_);
+        run<fwd_plan, S, 1>(outer, cols, inner, x.size(), x.data(), nullptr, y.data(), nullptr, nv.data());
+    }
+    template <class S>
+    void bwd(std::size_t outer, std::size_t cols, std::size_t inner, std::span<const S> x, std::span<const S> dy,
+             std::span<S> dx) const {
+        check(outer, cols, inner, {{x.data(), x.size(), sizeof(S)}, {dy.data(), dy.size(), sizeof(S)}},
               {{dx.data(), dx.size(), sizeof(S)}});
         auto nv = convert<S>(nums_bwd_);
-        detail::row_run<bwd_plan, S, 1>(rows, cols, x.data(), dy.data(), dx.data(), nullptr, nv.data());
+        run<bwd_plan, S, 1>(outer, cols, inner, x.size(), x.data(), dy.data(), dx.data(), nullptr, nv.data());
     }
     template <class S>
-    void fused(std::size_t rows, std::size_t cols, std::span<const S> x, std::span<const S> dy, std::span<S> y,
-               std::span<S> dx) const {
-        check(rows, cols, {{x.data(), x.size(), sizeof(S)}, {dy.data(), dy.size(), sizeof(S)}},
+    void fused(std::size_t outer, std::size_t cols, std::size_t inner, std::span<const S> x, std::span<const S> dy,
+               std::span<S> y, std::span<S> dx) const {
+        check(outer, cols, inner, {{x.data(), x.size(), sizeof(S)}, {dy.data(), dy.size(), sizeof(S)}},
               {{y.data(), y.size(), sizeof(S)}, {dx.data(), dx.size(), sizeof(S)}});
         auto nv = convert<S>(nums_fused_);
-        detail::row_run<fused_plan, S, 2>(rows, cols, x.data(), dy.data(), y.data(), dx.data(), nv.data());
+        run<fused_plan, S, 2>(outer, cols, inner, x.size(), x.data(), dy.data(), y.data(), dx.data(), nv.data());
     }
     template <class S, class A> static auto convert(const A& a) {
         std::array<S, std::tuple_size_v<A> + 1> out{};
@@ -365,14 +450,29 @@ private:
         const void* p;
         std::size_t n, size;  // elements, element size
     };
-    // lengths rows*cols; no output overlaps another array (the passes read x again)
-    static void check(std::size_t rows, std::size_t cols, std::initializer_list<arr> ins, std::initializer_list<arr> outs) {
-        if (cols != 0 && rows > std::numeric_limits<std::size_t>::max() / cols)
-            throw std::invalid_argument("symact::row_kernel: rows * cols overflows");
-        const std::size_t n = rows * cols;
+    // lengths outer*cols*inner; no output overlaps another array (the passes read x again)
+    static void check(std::size_t outer, std::size_t cols, std::size_t inner, std::initializer_list<arr> ins,
+                      std::initializer_list<arr> outs) {
+        constexpr std::size_t max = std::numeric_limits<std::size_t>::max();
+        if (inner == 0)
+            throw std::invalid_argument("symact::row_kernel: inner = 0 (the layout is (outer, cols, inner) with "
+                                        "inner >= 1; 1 for rows along the last axis)");
+        if (cols != 0 && inner > max / cols)
+            throw std::invalid_argument("symact::row_kernel: cols * inner = " + std::to_string(cols) + " * " +
+                                        std::to_string(inner) + " overflows");
+        if (cols * inner != 0 && outer > max / (cols * inner))
+            throw std::invalid_argument(inner == 1 ? "symact::row_kernel: rows * cols overflows"
+                                                   : "symact::row_kernel: outer * cols * inner overflows");
+        const std::size_t n = outer * cols * inner;
         for (const auto* l : {&ins, &outs})
             for (const arr& a : *l)
-                if (a.n != n) throw std::invalid_argument("symact::row_kernel: an array's length is not rows * cols");
+                if (a.n != n)
+                    throw std::invalid_argument(
+                        "symact::row_kernel: an array has " + std::to_string(a.n) + " elements, not " +
+                        (inner == 1 ? "rows * cols = " + std::to_string(outer) + " * " + std::to_string(cols)
+                                    : "outer * cols * inner = " + std::to_string(outer) + " * " +
+                                          std::to_string(cols) + " * " + std::to_string(inner)) +
+                        " = " + std::to_string(n));
         auto lo = [](const arr& a) { return reinterpret_cast<std::uintptr_t>(a.p); };
         auto hi = [&](const arr& a) { return lo(a) + a.n * a.size; };
         auto overlap = [&](const arr& a, const arr& b) { return a.n && b.n && lo(a) < hi(b) && lo(b) < hi(a); };
