@@ -32,6 +32,7 @@ CASES = [
     ('row function where an elementwise one is needed', ['diff', '--', 'x*softmax(x)']),
     ('row reduction in an elementwise kernel', ['jit', '--', 'x - rowmax(x)']),
     ('rows of unequal length', ['eval', '--at=1,2,3', '--rows=2', '--', 'softmax']),
+    ('a shape that does not match the points', ['eval', '--at=1,2,3', '--shape=1,2,2', '--', 'softmax']),
     ('concatenation inside an expression', ['eval', '--at=1', '--', 'x + crelu(x)']),
     ("a concatenation part's error, under the whole input", ['eval', '--at=1', '--', 'concat(x, sin(x) + )']),
     ('concatenation dy of the wrong length', ['eval', '--at=1,2', '--dy=1,2', '--', 'crelu']),
