@@ -121,6 +121,25 @@ int run(const symact_kernel* h, int mode, const void* x, const void* dy, void* y
               {seed, offset});
     });
 }
+const std::vector<std::string>& names(const symact_kernel* k) { return k->c ? k->c.params() : k->k.params(); }
+
+// A concatenation's derivative is the concatenation of its parts' (0 for a part without wrt).
+std::string derivative(const symact_kernel& k, const char* wrt) {
+    if (!k.c) return kernel(&k).derivative(wrt);
+    const std::string w = wrt;
+    const auto& all = k.c.params();
+    if (w != "x" && std::find(all.begin(), all.end(), w) == all.end())
+        throw symact::error("'" + w + "' is not a parameter of the concatenation");
+    std::string s = "concat(";
+    for (size_t i = 0; i < k.c.parts(); ++i) {
+        const auto& part = k.c.part(i);
+        const auto& ps = part.params();
+        const bool has = w == "x" || std::find(ps.begin(), ps.end(), w) != ps.end();
+        if (i) s += ", ";
+        s += has ? part.derivative(w) : std::string("0");
+    }
+    return s + ")";
+}
 }  // namespace
 
 extern "C" {
@@ -155,9 +174,6 @@ void symact_release(symact_kernel* k) { delete k; }
 
 const char* symact_last_error(void) { return last_error.c_str(); }
 
-namespace {
-const std::vector<std::string>& names(const symact_kernel* k) { return k->c ? k->c.params() : k->k.params(); }
-}  // namespace
 
 int symact_dtype(const symact_kernel* k) {
     if (!k) return SYMACT_F32;
@@ -169,25 +185,6 @@ const char* symact_param_name(const symact_kernel* k, size_t i) {
     if (!k || i >= names(k).size()) return nullptr;
     return names(k)[i].c_str();
 }
-namespace {
-// A concatenation's derivative is the concatenation of its parts' (0 for a part without wrt).
-std::string derivative(const symact_kernel& k, const char* wrt) {
-    if (!k.c) return kernel(&k).derivative(wrt);
-    const std::string w = wrt;
-    const auto& all = k.c.params();
-    if (w != "x" && std::find(all.begin(), all.end(), w) == all.end())
-        throw symact::error("'" + w + "' is not a parameter of the concatenation");
-    std::string s = "concat(";
-    for (size_t i = 0; i < k.c.parts(); ++i) {
-        const auto& part = k.c.part(i);
-        const auto& ps = part.params();
-        const bool has = w == "x" || std::find(ps.begin(), ps.end(), w) != ps.end();
-        if (i) s += ", ";
-        s += has ? part.derivative(w) : std::string("0");
-    }
-    return s + ")";
-}
-}  // namespace
 
 const char* symact_derivative(symact_kernel* k, const char* wrt) {
     const char* out = nullptr;
