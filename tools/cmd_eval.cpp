@@ -10,6 +10,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "eval_concat.hpp"
+#include "numbers.hpp"
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/function.hpp"
 #include "symact/error.hpp"
@@ -65,18 +66,6 @@ constexpr OptionSpec spec[] = {{"at", true},    {"param", true, true}, {"grad", 
                                {"dy", true},    {"dtype", true},       {"engine", true},
                                {"json", false}, {"help", false}, {"rows", true},
                                {"seed", true},  {"offset", true}, {"shape", true}};
-
-template <class T> std::string num(T v) {
-    if (std::isnan(v)) return "\"nan\"";
-    if (std::isinf(v)) return v > 0 ? "\"inf\"" : "\"-inf\"";
-    return fmt::format("{}", v);  // shortest text that reads back to the same T
-}
-
-template <class T> std::string plain(T v) {
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    return fmt::format("{}", v);
-}
 
 struct Request {
     std::vector<double> at, dy;

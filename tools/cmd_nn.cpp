@@ -11,6 +11,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "numbers.hpp"
 #include "symact/error.hpp"
 #include <symact/nn/all.hpp>
 
@@ -42,17 +43,6 @@ constexpr OptionSpec spec[] = {{"at", true},    {"shape", true}, {"k", true},   
                                {"train", false}, {"seed", true}, {"offset", true}, {"lower", true},
                                {"upper", true}, {"alpha", true}, {"c", true},      {"p", true},
                                {"noise", true}, {"dtype", true}, {"json", false},  {"help", false}};
-
-template <class T> std::string num(T v) {
-    if (std::isnan(v)) return "\"nan\"";
-    if (std::isinf(v)) return v > 0 ? "\"inf\"" : "\"-inf\"";
-    return fmt::format("{}", v);
-}
-template <class T> std::string plain(T v) {
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    return fmt::format("{}", v);
-}
 
 double get_double(const Args& a, std::string_view name, double fallback) {
     auto text = a.get(name);

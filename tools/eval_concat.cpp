@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "numbers.hpp"
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/function.hpp"
 #include "symact/error.hpp"
@@ -18,16 +19,6 @@ namespace symact::cli {
 
 namespace {
 
-template <class T> std::string num(T v) {
-    if (std::isnan(v)) return "\"nan\"";
-    if (std::isinf(v)) return v > 0 ? "\"inf\"" : "\"-inf\"";
-    return fmt::format("{}", v);
-}
-template <class T> std::string plain(T v) {
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    return fmt::format("{}", v);
-}
 
 struct Out {
     std::vector<double> y, dx;  // in T, widened for printing
