@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "symact/codegen/blocking.hpp"
 #include "symact/codegen/concat.hpp"
 #include "symact/error.hpp"
 
@@ -18,7 +19,6 @@ namespace symact::jit {
 namespace {
 
 constexpr const char* mode_name[] = {"forward", "backward", "forward_backward"};
-constexpr std::size_t concat_chunk = 4096;  // elements per part call (16 KB of float per buffer)
 
 template <class T> bool overlap(std::span<const T> a, std::span<const T> b) {
     if (a.empty() || b.empty()) return false;
@@ -99,7 +99,7 @@ ParamGrads run(const std::vector<Kernel>& parts, const std::vector<std::string>&
     // written to a buffer and copied to its blocks (and dy gathered from them), a chunk of one
     // sample is read and written in place.
     const std::size_t block = C * inner, N = size / block;
-    const std::size_t m = std::max<std::size_t>(1, std::min(N, concat_chunk / block));
+    const std::size_t m = codegen::blocking::concat_samples(N, block);
     const bool direct = m == 1;
     std::vector<T> ty(fwd && !direct ? m * block : 0), tdy(bwd && !direct ? m * block : 0),
         tmp(bwd && K > 1 ? m * block : 0);

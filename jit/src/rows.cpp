@@ -12,6 +12,8 @@
 #include <map>
 
 #include <fmt/format.h>
+
+#include "symact/codegen/blocking.hpp"
 #include <llvm/IR/Function.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
@@ -411,13 +413,7 @@ struct Tiling {
 };
 
 Tiling tiling(std::size_t cols, std::size_t inner, std::size_t elem) {
-    constexpr std::size_t target = 32 * 1024;  // bytes per block buffer: the tile stays in L1/L2
-    constexpr std::size_t limit = 4 << 20;     // at most this, unless one row alone is larger
-    // at least 8 inner positions per column read: 8 block rows written at stride cols, which
-    // (often a power of two) maps them to one cache set, and L1 keeps 8 lines of a set
-    std::size_t t = std::max<std::size_t>(target / (cols * elem), 8);
-    t = std::min(t, std::max<std::size_t>(1, limit / (cols * elem)));
-    t = std::min(t, inner);
+    const std::size_t t = codegen::blocking::strided_tile(cols, inner, elem);  // the DSL's rule too
     return {t, t * cols};
 }
 
@@ -437,17 +433,12 @@ void run_strided(detail::RowFn fn, detail::Mode mode, const T* x, const T* dy, T
     T* db = has_dy ? xb + tl.block : nullptr;
 
     auto gather = [&](const T* src, T* blk, std::size_t base, std::size_t n) {
-        for (std::size_t c = 0; c < cols; ++c) {
-            const T* s = src + base + c * inner;
-            for (std::size_t t = 0; t < n; ++t) blk[t * cols + c] = s[t];
-        }
+        codegen::blocking::gather_rows(src, blk, base, n, cols, inner);
     };
     auto scatter = [&](const T* blk, T* dst, std::size_t base, std::size_t n) {
-        for (std::size_t c = 0; c < cols; ++c) {
-            T* d = dst + base + c * inner;
-            for (std::size_t t = 0; t < n; ++t) d[t] = blk[t * cols + c];
-        }
+        codegen::blocking::scatter_rows(blk, dst, base, n, cols, inner);
     };
+
     for (std::size_t o = 0; o < outer; ++o)
         for (std::size_t i0 = 0; i0 < inner; i0 += tl.tile) {
             const std::size_t n = std::min(tl.tile, inner - i0), base = o * cols * inner + i0;

@@ -19,6 +19,8 @@
 #include <tuple>
 #include <vector>
 
+#include <symact/codegen/blocking.hpp>
+
 #include "symact/dsl/concat.hpp"
 #include "symact/dsl/kernel.hpp"
 
@@ -36,7 +38,6 @@ template <class P, class... Q> inline constexpr std::size_t index_in<P, std::tup
     while (i < sizeof...(Q) && !hit[i]) ++i;
     return i;
 }();
-inline constexpr std::size_t concat_chunk = 4096;  // elements per part call
 template <class B> struct binding_par;
 template <fixed_string N, class T> struct binding_par<binding<N, T>> { using type = par<N>; };
 }  // namespace detail
@@ -147,9 +148,9 @@ private:
                 }
             };
             (prepare(b), ...);
-            // Chunks of about detail::concat_chunk elements, as the JIT's (jit/src/concat.cpp):
+            // Chunks of whole samples, the JIT's rule too (symact/codegen/blocking.hpp):
             // several small samples per part call through buffers, a large one in place.
-            const std::size_t m = std::max<std::size_t>(1, std::min(lay.n, detail::concat_chunk / block));
+            const std::size_t m = codegen::blocking::concat_samples(lay.n, block);
             const bool direct = m == 1;
             std::vector<S> ty(fwd && !direct ? m * block : 0), tdy(bwd && !direct ? m * block : 0),
                 tmp(bwd && K > 1 ? m * block : 0);

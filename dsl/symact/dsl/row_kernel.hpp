@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include <symact/codegen/blocking.hpp>
+
 #include "symact/dsl/eval.hpp"
 #include "symact/dsl/params.hpp"
 #include "symact/dsl/row.hpp"
@@ -298,22 +300,13 @@ void row_run(std::size_t rows, std::size_t cols, const S* x, const S* dy, S* out
 }
 
 // Strided rows (inner > 1): the rows of an (outer, cols, inner) array are the cols values
-// x[(o*cols + c)*inner + i] for one (o, i). Tiles of up to `tile` of them (consecutive i) are
-// gathered, transposed, into contiguous (tile, cols) blocks, run by row_run and scattered
-// back. The tile rule is the JIT's (jit/src/rows.cpp): about 32 KB per block, at least 8
-// rows (block rows written at a power-of-two stride share a cache set), at most 4 MB unless
-// one row is larger.
-inline std::size_t row_tile(std::size_t cols, std::size_t inner, std::size_t elem) {
-    constexpr std::size_t target = 32 * 1024, limit = 4 << 20;
-    std::size_t t = std::max<std::size_t>(target / (cols * elem), 8);
-    t = std::min(t, std::max<std::size_t>(1, limit / (cols * elem)));
-    return std::min(t, inner);
-}
-
+// x[(o*cols + c)*inner + i] for one (o, i). Tiles of them (consecutive i) are gathered,
+// transposed, into contiguous (tile, cols) blocks, run by row_run and scattered back; the tile
+// rule and the transposes are the JIT's too (symact/codegen/blocking.hpp).
 template <class Plan, class S, std::size_t NRoot>
 void row_run_strided(std::size_t size, std::size_t cols, std::size_t inner, const S* x, const S* dy, S* out0,
                      S* out1, const S* nv) {
-    const std::size_t tile = row_tile(cols, inner, sizeof(S)), block = tile * cols;
+    const std::size_t tile = codegen::blocking::strided_tile(cols, inner, sizeof(S)), block = tile * cols;
     const std::size_t nbuf = 2 + (dy ? 1 : 0) + (NRoot > 1 ? 1 : 0);
     // one buffer per thread, kept between calls unless it is large
     constexpr std::size_t keep = (8u << 20) / sizeof(S);
@@ -326,16 +319,10 @@ void row_run_strided(std::size_t size, std::size_t cols, std::size_t inner, cons
     S* ob1 = NRoot > 1 ? ob0 + block : nullptr;
     S* db = dy ? buf.data() + (nbuf - 1) * block : nullptr;
     auto gather = [&](const S* src, S* blk, std::size_t base, std::size_t n) {
-        for (std::size_t c = 0; c < cols; ++c) {
-            const S* a = src + base + c * inner;
-            for (std::size_t t = 0; t < n; ++t) blk[t * cols + c] = a[t];
-        }
+        codegen::blocking::gather_rows(src, blk, base, n, cols, inner);
     };
     auto scatter = [&](const S* blk, S* dst, std::size_t base, std::size_t n) {
-        for (std::size_t c = 0; c < cols; ++c) {
-            S* d = dst + base + c * inner;
-            for (std::size_t t = 0; t < n; ++t) d[t] = blk[t * cols + c];
-        }
+        codegen::blocking::scatter_rows(blk, dst, base, n, cols, inner);
     };
     for (std::size_t b0 = 0; b0 < size; b0 += cols * inner)  // size = outer*cols*inner, checked
         for (std::size_t i0 = 0; i0 < inner; i0 += tile) {
