@@ -98,7 +98,8 @@ template <const auto& E> counts fused_counts(double xv) {
     cnt::n_exp = cnt::n_log = cnt::n_log1p = cnt::n_erf = 0;
     machine<P, cnt::CV> m;
     m.pv = nullptr;
-    m.nv = nullptr;
+    const auto nums = P::numbers(F{}, decltype(d(F{}, x)){});  // folded constants (plan.hpp)
+    m.nv = nums.data();
     m(cnt::CV{xv});
     return {cnt::n_exp, cnt::n_log, cnt::n_log1p, cnt::n_erf, m.template root<0>().v, m.template root<1>().v};
 }

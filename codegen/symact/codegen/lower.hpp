@@ -5,6 +5,8 @@
 // from ops.hpp (eval); the structural nodes (+, *, powers with constant exponents) are
 // lowered here.
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <optional>
 #include <span>
@@ -84,10 +86,42 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
         return g.args(a)[0];
     };
     const std::vector<std::uint32_t> order = topological_order(roots);
+    // Constant subexpressions (no x, parameter, noise, reduction or row value: sqrt(2),
+    // 1/sqrt(2*pi)) are folded: computed once in long double by the reference evaluator and
+    // rounded once (to double, then S; the DSL's plan.hpp does the same). In S they took
+    // several roundings, and a divisor such as gelu's sqrt(2) cost a division per element
+    // instead of a multiply (b^-1 with b constant is one constant factor). Comparisons,
+    // where and non-finite values are lowered as before.
+    std::vector<char> constant(g.size(), 0);
+    std::vector<std::optional<S>> folded(g.size());
+    std::vector<long double> folded_ld(g.size(), 0.0L);  // the long double value, where folded
+    for (std::uint32_t id : order) {
+        const Op op = g.node(id).op;
+        bool c = op == Op::Const || (op != Op::Var && op != Op::Param && !is_reduction(op) && !known(id));
+        bool foldable = c && op != Op::Const && op != Op::Where;
+        if (foldable)
+            visit_op(op, [&](auto o) {
+                using O = decltype(o);
+                if constexpr (requires { O::noise; }) c = foldable = false;
+                if constexpr (requires { O::comparison; }) foldable = false;
+            });
+        for (auto a : g.args(id)) c = c && constant[a];
+        constant[id] = c;
+        if (c && foldable) {
+            const Expr e{&g, id};
+            const long double zero = 0;
+            const long double v = evaluate<long double>(std::span<const Expr>(&e, 1), std::span<const long double>(&zero, 1), {})[0][0];
+            const S r = static_cast<S>(static_cast<double>(v));
+            if (std::isfinite(r)) {
+                folded[id] = r;
+                folded_ld[id] = v;
+            }
+        }
+    }
     std::vector<char> needed(g.size(), 0);
     for (Expr r : roots) needed[r.id] = 1;
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
-        if (!needed[*it] || known(*it)) continue;
+        if (!needed[*it] || known(*it) || folded[*it]) continue;
         if (auto w = softplus_arg(*it)) needed[*w] = 1;
         else for (auto a : g.args(*it)) needed[a] = 1;
     }
@@ -99,6 +133,10 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
         Slot& s = slot[id];
         if (const V* k = known(id)) {
             s.v = *k;
+            continue;
+        }
+        if (folded[id]) {
+            s.v = leaves.constant(Number::real(static_cast<double>(*folded[id])));
             continue;
         }
         if (auto w = softplus_arg(id)) {
@@ -121,7 +159,24 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
             // way): -c*u is then visibly the negation of c*u, so f(-c*u) and f(c*u) share
             // work in the backends (|-v| = |v|: sigmoid(u) and sigmoid(-u), one exp).
             bool negate = false;
-            for (auto a : args) {
+            // Two or more constant factors (x/(sqrt(2)*pi) is x * pi^-1 * sqrt(2)^-1) are one
+            // folded constant, their product in long double rounded once, first (plan.hpp
+            // does the same).
+            auto const_factor = [&](std::uint32_t a) { return g.node(a).op == Op::Const || folded[a].has_value(); };
+            std::vector<char> combined(args.size(), 0);
+            if (std::count_if(args.begin(), args.end(), const_factor) >= 2) {
+                long double c = 1;
+                for (auto a : args)
+                    if (const_factor(a)) c *= g.node(a).op == Op::Const ? g.node(a).num.as<long double>() : folded_ld[a];
+                if (const S r = static_cast<S>(static_cast<double>(c)); std::isfinite(r)) {
+                    negate = r < 0;
+                    num = leaves.constant(Number::real(static_cast<double>(negate ? -r : r)));
+                    for (std::size_t i = 0; i < args.size(); ++i) combined[i] = const_factor(args[i]);
+                }
+            }
+            for (std::size_t ai = 0; ai < args.size(); ++ai) {
+                const auto a = args[ai];
+                if (combined[ai]) continue;
                 const Node& f = g.node(a);
                 if (f.op == Op::Const && f.num.is_negative() && !negate) {
                     negate = true;
@@ -132,7 +187,8 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
                 }
                 auto fa = g.args(a);
                 bool recip = f.op == Op::Pow && g.node(fa[1]).op == Op::Const &&
-                             g.node(fa[1]).num.is_minus_one() && !known(a);  // known: 1/b per row
+                             g.node(fa[1]).num.is_minus_one() && !known(a) &&  // known: 1/b per row
+                             !folded[a];                                       // 1/b of a constant b
                 const V& v = recip ? val(fa[0]) : val(a);
                 auto& acc = recip ? den : decays(g, a) ? dec : num;
                 acc = acc ? *acc * v : v;

@@ -119,14 +119,57 @@ inline constexpr bool decays_v<call<Op, A0, A...>> = [] {
 
 template <class E> constexpr int collect(const E& e, builder& b);
 
+// Constant subexpressions (made of exact constants and ops of them: sqrt(2), 1/sqrt(2*pi),
+// 2*sqrt(2/pi)) are folded: their value is computed once in long double with the ops'
+// reference numerics and rounded once (to double, then the element type), as the runtime's
+// lowering does (lower.hpp). Computing them in the element type took several roundings, and
+// a divisor such as gelu's sqrt(2) cost a division per element instead of a multiply.
+// Leaves, comparisons, where and noise are not folded. A product's constant factors are
+// folded together (product below).
+template <class E> inline constexpr bool constant_v = false;
+template <ratio C> inline constexpr bool constant_v<cst<C>> = true;
+template <class A, class B> inline constexpr bool constant_v<add<A, B>> = constant_v<A> && constant_v<B>;
+template <class A, class B> inline constexpr bool constant_v<mul<A, B>> = constant_v<A> && constant_v<B>;
+template <class Op, class... A>
+inline constexpr bool constant_v<call<Op, A...>> =
+    !requires { Op::noise; } && !requires { Op::comparison; } && !std::is_same_v<Op, ops::Where> &&
+    (true && ... && constant_v<A>);
+template <class E> inline constexpr bool folded_v = constant_v<E> && E::k != kind::cst;
+
+template <class E> long double constant_value(const E& e) {
+    if constexpr (E::k == kind::cst) return static_cast<long double>(E::value.num) / E::value.den;
+    else if constexpr (E::k == kind::add) return constant_value(e.lhs()) + constant_value(e.rhs());
+    else if constexpr (E::k == kind::mul) return constant_value(e.lhs()) * constant_value(e.rhs());
+    else
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return E::op::template ref<long double>(constant_value(e.template arg<I>())...);
+        }(std::make_index_sequence<static_cast<std::size_t>(E::op::arity)>{});
+}
+
 // The factors of a chain of products, by kind (the runtime's Mul in eval.cpp / lower.hpp).
 struct factors {
     std::vector<int> num, dec, den;
 };
-template <class E> constexpr void gather(const E& e, builder& b, factors& f) {
+// The constant factors of a chain of products (constant_v leaves of gather's walk).
+template <class E> constexpr int constant_factors() {
+    if constexpr (E::k == kind::mul)
+        return constant_factors<decltype(std::declval<const E&>().lhs())>() +
+               constant_factors<decltype(std::declval<const E&>().rhs())>();
+    else return constant_v<E> ? 1 : 0;
+}
+// Combine: two or more constant factors are one stored number, their product in long double
+// rounded once (as lower.hpp does), placed first; cval accumulates it (run time only).
+template <class E> constexpr void gather(const E& e, builder& b, factors& f, bool combine, long double& cval) {
     if constexpr (E::k == kind::mul) {
-        gather(e.lhs(), b, f);
-        gather(e.rhs(), b, f);
+        gather(e.lhs(), b, f, combine, cval);
+        gather(e.rhs(), b, f, combine, cval);
+    } else if constexpr (constant_v<E>) {
+        if (combine) {
+            if (!std::is_constant_evaluated()) cval *= constant_value(e);
+        } else {
+            int i = collect(e, b);
+            (b.steps[static_cast<std::size_t>(i)].decays ? f.dec : f.num).push_back(i);
+        }
     } else if constexpr (split_pow<E>::is && split_pow<E>::e == ratio{-1, 1}) {
         f.den.push_back(collect(e.template arg<0>(), b));
     } else {
@@ -157,8 +200,17 @@ constexpr int chain(builder& b, const std::vector<int>& v, bool dec, std::uint64
 // one) gets its key and does not decay (decay.hpp: a product never does).
 template <class E> constexpr int product(const E& e, builder& b, std::uint64_t key) {
     factors f;
-    gather(e.lhs(), b, f);
-    gather(e.rhs(), b, f);
+    constexpr bool combine = constant_factors<E>() >= 2;
+    long double cval = 1;
+    gather(e.lhs(), b, f, combine, cval);
+    gather(e.rhs(), b, f, combine, cval);
+    if constexpr (combine) {
+        step c;
+        c.k = sk::num;
+        c.idx = static_cast<int>(b.nums.size());
+        b.nums.push_back(std::is_constant_evaluated() ? 0.0 : static_cast<double>(cval));
+        f.num.insert(f.num.begin(), b.push(c));
+    }
     const bool hn = !f.num.empty(), hd = !f.dec.empty(), hq = !f.den.empty();
     const std::uint64_t pk = hq ? 0 : key;
     int p;
@@ -187,7 +239,11 @@ template <class E> constexpr int collect(const E& e, builder& b) {
     step s;
     s.key = key;
     s.decays = decays_v<E>;
-    if constexpr (E::k == kind::var) {
+    if constexpr (folded_v<E>) {  // a stored number, computed at run time (gather)
+        s.k = sk::num;
+        s.idx = static_cast<int>(b.nums.size());
+        b.nums.push_back(std::is_constant_evaluated() ? 0.0 : static_cast<double>(constant_value(e)));
+    } else if constexpr (E::k == kind::var) {
         s.k = sk::var;
     } else if constexpr (E::k == kind::cst) {
         s.k = sk::cst;
