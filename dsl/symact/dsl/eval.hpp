@@ -126,8 +126,17 @@ struct machine {
         else if constexpr (s.k == sk::sigmoid) v[I] = math::sigmoid_from(val<a0>(), val<a1>());
         else if constexpr (s.k == sk::softplus) v[I] = math::softplus_from(val<a0>(), val<a1>());
         else if constexpr (s.k == sk::tanh_t) v[I] = math::tanh_t(val<a0>());
-        else if constexpr (s.k == sk::tanh) v[I] = math::tanh_from(val<a0>(), val<a1>());
-        else if constexpr (s.k == sk::sech2) v[I] = math::sech2_from(val<a1>());
+        // float32 tanh and sech2 have their own form (math/tanh.hpp: (1 - t)/(1 + t) from
+        // exp's s and p, one division, no polynomial select), which shares its reduction
+        // after the compiler's CSE, as in the JIT; the shared t step is then dead code.
+        else if constexpr (s.k == sk::tanh) {
+            if constexpr (math::is_f32<V>) v[I] = math::tanh(val<a0>());
+            else v[I] = math::tanh_from(val<a0>(), val<a1>());
+        }
+        else if constexpr (s.k == sk::sech2) {
+            if constexpr (math::is_f32<V>) v[I] = math::sech2(val<a0>());
+            else v[I] = math::sech2_from(val<a1>());
+        }
         else if constexpr (s.k == sk::tanh_sp) v[I] = math::tanh_softplus_from(val<a0>(), val<a1>());
         else if constexpr (s.k == sk::sech2_sp) v[I] = math::sech2_softplus_from(val<a0>(), val<a1>());
         else {  // sk::call: the op's own numerics
