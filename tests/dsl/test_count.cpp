@@ -83,6 +83,7 @@ template <> exp_reduced<cnt::CV> exp_reduce_neg<cnt::CV>(cnt::CV x) {
 }
 template <> cnt::CV log<cnt::CV>(cnt::CV x) { ++cnt::n_log; return {log(x.v)}; }
 template <> cnt::CV log1p<cnt::CV>(cnt::CV x) { ++cnt::n_log1p; return {log1p(x.v)}; }
+template <> cnt::CV log1p_unit<cnt::CV>(cnt::CV x) { ++cnt::n_log1p; return {log1p(x.v)}; }  // softplus's
 template <> cnt::CV erf<cnt::CV>(cnt::CV x) { ++cnt::n_erf; return {erf(x.v)}; }
 template <> cnt::CV erfc<cnt::CV>(cnt::CV x) { ++cnt::n_erf; return {erfc(x.v)}; }
 }  // namespace symact::math

@@ -112,6 +112,20 @@ SYMACT_MATH_INLINE V log(V x) {
   return select(x == S(0), -inf_v<V>(), r);
 }
 
+// log1p(t) for t in [0, 1] or NaN, which is what softplus needs (t = exp(-|u|)):
+// 1 + t = 2^e (1 + f) with e = 0, f = t (exact) up to sqrt(2) - 1 and e = 1,
+// f = (t - 1)/2 (one fma, exact for t >= 1/2) above, f in [-0.293, 0.415] as for log1p.
+// No split of the bits, no 2^-e scaling and no special cases (t = 0 gives +0, NaN
+// propagates): about half of log1p's operations.
+template <class V>
+SYMACT_MATH_INLINE V log1p_unit(V t) {
+  using S = scalar_t<V>;
+  auto above = t > S(0.41421356237309504880);  // sqrt(2) - 1
+  V f = select(above, fma(t, K<V>(0.5), K<V>(-0.5)), t);
+  V e = select(above, K<V>(1), K<V>(0));
+  return detail::log_core(e, f);
+}
+
 template <class V>
 SYMACT_MATH_INLINE V log1p(V x) {
   using S = scalar_t<V>;

@@ -3,7 +3,7 @@
 //     q           = t / (1 + t) = sigmoid(-|u|)     (0 < q <= 1/2)
 //     sigmoid(u)  = u >= 0 ? 1 - q : q
 //     dsigmoid(u) = sigmoid(u) * sigmoid(-u) = q * (1 - q)
-//     softplus(u) = max(u, 0) + log1p(t)
+//     softplus(u) = max(u, 0) + log1p(t)    (log1p_unit: t in [0, 1])
 // From t, q is computed with one division plus a correction for the rounding of 1 + t and
 // of the division (the residual t - q(1+t) = (t - q) - qt, exact up to one rounding, times
 // 1/(1+t) = 1 - q, is added back), so q is about as accurate as t.  float32 sigmoid and
@@ -131,7 +131,7 @@ template <class V>
 SYMACT_MATH_INLINE V dsigmoid_from(V q) { return q * (scalar_t<V>(1) - q); }
 template <class V>
 SYMACT_MATH_INLINE V softplus_from(V u, V t) {
-  return select(u > scalar_t<V>(0), u, K<V>(0)) + log1p(t);
+  return select(u > scalar_t<V>(0), u, K<V>(0)) + log1p_unit(t);
 }
 
 template <class V>
