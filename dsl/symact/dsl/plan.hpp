@@ -91,6 +91,12 @@ struct builder {
         s.reduced = k == sk::exp_red;
         return push(s);
     }
+    // s becomes a stored number with value v (kernel.hpp loads the numbers per call)
+    constexpr void stored(step& s, double v) {
+        s.k = sk::num;
+        s.idx = static_cast<int>(nums.size());
+        nums.push_back(v);
+    }
     constexpr int param_index(std::string_view name) const {
         for (std::size_t i = 0; i < params.size(); ++i)
             if (params[i] == name) return static_cast<int>(i);
@@ -206,9 +212,7 @@ template <class E> constexpr int product(const E& e, builder& b, std::uint64_t k
     gather(e.rhs(), b, f, combine, cval);
     if constexpr (combine) {
         step c;
-        c.k = sk::num;
-        c.idx = static_cast<int>(b.nums.size());
-        b.nums.push_back(std::is_constant_evaluated() ? 0.0 : static_cast<double>(cval));
+        b.stored(c, std::is_constant_evaluated() ? 0.0 : static_cast<double>(cval));
         f.num.insert(f.num.begin(), b.push(c));
     }
     const bool hn = !f.num.empty(), hd = !f.dec.empty(), hq = !f.den.empty();
@@ -240,18 +244,14 @@ template <class E> constexpr int collect(const E& e, builder& b) {
     s.key = key;
     s.decays = decays_v<E>;
     if constexpr (folded_v<E>) {  // a stored number, computed at run time (gather)
-        s.k = sk::num;
-        s.idx = static_cast<int>(b.nums.size());
-        b.nums.push_back(std::is_constant_evaluated() ? 0.0 : static_cast<double>(constant_value(e)));
+        b.stored(s, std::is_constant_evaluated() ? 0.0 : static_cast<double>(constant_value(e)));
     } else if constexpr (E::k == kind::var) {
         s.k = sk::var;
     } else if constexpr (E::k == kind::cst) {
         s.k = sk::cst;
         s.c = E::value;
     } else if constexpr (E::k == kind::num) {
-        s.k = sk::num;
-        s.idx = static_cast<int>(b.nums.size());
-        b.nums.push_back(e.v);
+        b.stored(s, e.v);
     } else if constexpr (E::k == kind::par) {
         s.k = sk::par;
         s.idx = b.param_index(E::name);
