@@ -9,9 +9,13 @@
 namespace symact::codegen {
 
 namespace {
+// |v| without overflow: -INT64_MIN does not fit an int64_t, its magnitude fits a uint64_t.
+std::uint64_t magnitude(std::int64_t v) {
+    return v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+}
+// Callers pass at least one operand in [1, INT64_MAX] (a denominator), so the gcd fits.
 std::int64_t gcd64(std::int64_t a, std::int64_t b) {
-    return static_cast<std::int64_t>(std::gcd(static_cast<unsigned long long>(a < 0 ? -a : a),
-                                              static_cast<unsigned long long>(b < 0 ? -b : b)));
+    return static_cast<std::int64_t>(std::gcd(magnitude(a), magnitude(b)));
 }
 std::optional<Number> finite(double v) {
     if (!std::isfinite(v)) return std::nullopt;
@@ -80,14 +84,14 @@ double Number::to_double() const {
     if (!exact_) return value_;
     if (den_ == 1) return static_cast<double>(num_);
     // Exact operands make the division correctly rounded; otherwise round via long double.
-    if (std::abs(num_) <= (1ll << 53) && den_ <= (1ll << 53))
+    if (magnitude(num_) <= (1ull << 53) && den_ <= (1ll << 53))
         return static_cast<double>(num_) / static_cast<double>(den_);
     return static_cast<double>(static_cast<long double>(num_) / static_cast<long double>(den_));
 }
 
 float Number::to_float() const {
     if (!exact_) return static_cast<float>(value_);
-    if (std::abs(num_) <= (1ll << 24) && den_ <= (1ll << 24))
+    if (magnitude(num_) <= (1ull << 24) && den_ <= (1ll << 24))
         return static_cast<float>(num_) / static_cast<float>(den_);
     return static_cast<float>(static_cast<long double>(num_) / static_cast<long double>(den_));
 }

@@ -211,7 +211,8 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
             const Node& e = g.node(args[1]);
             const V& a = val(args[0]);
             if (e.op == Op::Const && e.num.is_integer() &&
-                static_cast<unsigned long>(std::llabs(e.num.num())) <= detail::max_powi) {
+                e.num.num() >= -std::int64_t{detail::max_powi} &&  // (no llabs: INT64_MIN)
+                e.num.num() <= std::int64_t{detail::max_powi}) {
                 std::int64_t k = e.num.num();
                 V p = detail::powi(a, static_cast<unsigned>(k < 0 ? -k : k));
                 s.v = k < 0 ? leaves.constant(Number(1)) / p : p;
