@@ -41,8 +41,13 @@ Piece product(Number c, const std::vector<Expr>& factors) {
     if (negative) c = c.neg();
     std::vector<std::string> num, den;
     bool exact = c.is_exact();
+    // c^-1 for a constant c whose reciprocal is not a finite double stays a power; written
+    // a/(b*c) it would read back as (b*c)^-1, which the graph does not distribute then
+    // (graph.cpp: pow): such a product prints its denominators one by one, a/b/c.
+    bool one_by_one = false;
     for (Expr f : factors) {
         if (negative_power(f)) {
+            one_by_one = one_by_one || f.arg(0).is_const();
             Number k = f.arg(1).number().neg();
             Piece b = print(f.arg(0));
             den.push_back(k.is_one() ? wrap(b, Power)
@@ -60,7 +65,8 @@ Piece product(Number c, const std::vector<Expr>& factors) {
     std::string text = fmt::format("{}", fmt::join(num, "*"));
     if (!den.empty()) {
         std::string d = fmt::format("{}", fmt::join(den, "*"));
-        text += den.size() > 1 ? fmt::format("/({})", d) : fmt::format("/{}", d);
+        if (one_by_one) text += "/" + fmt::format("{}", fmt::join(den, "/"));
+        else text += den.size() > 1 ? fmt::format("/({})", d) : fmt::format("/{}", d);
     }
     // -x is a unary minus; -x*y parses as (-x)*y: a product, so it needs () after ^
     if (negative) return {fmt::format("-{}", text), num.size() == 1 && den.empty() ? Unary : Product};

@@ -21,6 +21,9 @@ public:
         : s_(s), x_(x), p_(param), perturb_(perturb) {}
 
     long double scale() const { return scale_; }
+    // Did some operation overflow long double (5^20002)? Past an infinity the text's value is
+    // a limit convention (x^inf = 0), which a simplified form may legitimately not share.
+    bool saw_infinity() const { return infinite_; }
 
     // nullopt: the naive reader does not accept the text (the real parser may still), or a
     // NaN arose somewhere (even where a comparison then hid it).
@@ -67,6 +70,7 @@ private:
         // a NaN anywhere (0*inf, a power outside the reals, ...) makes the value unreliable
         // even where a comparison hides it afterwards: run() gives up
         if (std::isnan(v)) out_of_domain_ = true;
+        if (std::isinf(v)) infinite_ = true;
         if (perturb_ == 0 || !std::isfinite(v) || !std::isfinite(mag)) return v;
         state_ = state_ * 6364136223846793005ull + 1442695040888963407ull;
         return v + ((state_ >> 63) ? perturb_ : -perturb_) * std::fabs(mag);
@@ -137,6 +141,7 @@ private:
             char* end = nullptr;
             L v = std::strtold(rest.c_str(), &end);
             if (end == rest.c_str()) throw 0;
+            if (std::isinf(v)) infinite_ = true;
             if (v == std::trunc(v) && std::fabs(v) >= 0x1p63L) v = static_cast<double>(v);
             i_ += static_cast<std::size_t>(end - rest.c_str());
             return v;
@@ -204,6 +209,7 @@ private:
     std::size_t i_ = 0;
     int depth_ = 0;
     bool out_of_domain_ = false;
+    bool infinite_ = false;
     long double x_, p_, perturb_;
     long double scale_ = 0;
     unsigned long long state_ = 0x9e3779b97f4a7c15ull;
