@@ -374,6 +374,9 @@ void emit_kernel(llvm::Module& m, Mode mode, codegen::Function& fn, const EmitTa
         b.CreateStore(b.CreateFAdd(b.CreateLoad(b.getDoubleTy(), slot), s), slot);
     }
     b.CreateRetVoid();
+    // Not the noise generator's key schedule in a fused kernel: hoisted, it costs registers
+    // there (compile.cpp: the same rule for LICM; noisy_hardsigmoid_train fused 2.76 -> 3.41).
+    if (!(fn.has_noise() && mode == Mode::fused)) hoist_invariants(*f);
 }
 
 }  // namespace

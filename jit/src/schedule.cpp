@@ -13,7 +13,10 @@
 #include <vector>
 
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/STLExtras.h>
+#include <llvm/Analysis/ValueTracking.h>
 #include <llvm/IR/BasicBlock.h>
+#include <llvm/IR/Function.h>
 #include <llvm/IR/Instructions.h>
 #include <llvm/IR/IntrinsicInst.h>
 
@@ -111,6 +114,25 @@ void schedule_critical_path(llvm::BasicBlock& bb) {
         ins[k]->moveBefore(end);
         for (unsigned u : users[k])
             if (--waiting[u] == 0) ready.push(u);
+    }
+}
+
+void hoist_invariants(llvm::Function& f) {
+    llvm::BasicBlock& entry = f.getEntryBlock();
+    llvm::Instruction* end = entry.getTerminator();
+    auto outside = [&](const llvm::Value* v) {
+        if (auto* i = llvm::dyn_cast<llvm::Instruction>(v)) return i->getParent() == &entry;
+        return llvm::isa<llvm::Constant>(v) || llvm::isa<llvm::Argument>(v);
+    };
+    for (llvm::BasicBlock& bb : f) {
+        if (&bb == &entry) continue;
+        for (llvm::Instruction& i : llvm::make_early_inc_range(bb)) {
+            if (llvm::isa<llvm::PHINode>(i) || i.isTerminator() || i.mayReadOrWriteMemory() ||
+                i.mayHaveSideEffects() || !llvm::isSafeToSpeculativelyExecute(&i))
+                continue;
+            if (std::all_of(i.op_begin(), i.op_end(), [&](const llvm::Use& u) { return outside(u.get()); }))
+                i.moveBefore(end);
+        }
     }
 }
 

@@ -118,6 +118,29 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
             }
         }
     }
+    // A product multiplies its loop-invariant factors first (constants and parameters:
+    // c*sqrt(2/pi)*sign(1 - alpha) is then one value the JIT hoists out of its loop), then
+    // the others from the earliest available to the latest (by `late`, a rough latency from
+    // x), so the factor at the end of the longest chain (a tanh, a division) comes last:
+    // noisy_hardsigmoid's forward went 0.42 -> 0.38 ns/element (JIT, bench_jit_aot).
+    std::vector<char> invariant(g.size(), 0);
+    std::vector<unsigned> late(g.size(), 0);
+    for (std::uint32_t id : order) {
+        const Op op = g.node(id).op;
+        bool inv = op != Op::Var && !is_reduction(op) && !known(id);
+        if (inv) visit_op(op, [&](auto o) { if constexpr (requires { decltype(o)::noise; }) inv = false; });
+        unsigned l = 0;
+        for (auto a : g.args(id)) inv = inv && invariant[a], l = std::max(l, late[a]);
+        invariant[id] = inv;
+        // x and everything computed from it come after the invariants (late >= 1); a
+        // division or a function call costs more than a multiply, add or select.
+        const bool cheap = op == Op::Var || op == Op::Add || op == Op::Mul || op == Op::Where ||
+                           op == Op::Abs || op == Op::Sign || op == Op::Max || op == Op::Min || op == Op::Lt ||
+                           op == Op::Le || op == Op::Gt || op == Op::Ge ||
+                           (op == Op::Pow && g.node(g.args(id)[1]).op == Op::Const &&
+                            g.node(g.args(id)[1]).num.is_integer() && !g.node(g.args(id)[1]).num.is_negative());
+        late[id] = inv || known(id) ? 0 : std::max(1u, l + (cheap ? 1 : 8));
+    }
     std::vector<char> needed(g.size(), 0);
     for (Expr r : roots) needed[r.id] = 1;
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
@@ -174,7 +197,13 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
                     for (std::size_t i = 0; i < args.size(); ++i) combined[i] = const_factor(args[i]);
                 }
             }
-            for (std::size_t ai = 0; ai < args.size(); ++ai) {
+            std::vector<std::size_t> by_time(args.size());
+            for (std::size_t i = 0; i < args.size(); ++i) by_time[i] = i;
+            std::sort(by_time.begin(), by_time.end(), [&](std::size_t i, std::size_t j) {
+                const unsigned li = late[args[i]], lj = late[args[j]];  // invariants: 0
+                return li != lj ? li < lj : i < j;
+            });
+            for (std::size_t ai : by_time) {
                 const auto a = args[ai];
                 if (combined[ai]) continue;
                 const Node& f = g.node(a);

@@ -16,6 +16,7 @@
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/DerivedTypes.h>
 #include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/Intrinsics.h>
 
 #include <symact/math/primitives.hpp>
@@ -77,9 +78,14 @@ template <class S> struct Val {
     friend Val operator-(Val a, Val b) { return {builder().CreateFSub(a.v, b.v)}; }
     // x * -1 is -x exactly: as fneg, abs(-u) below can see through it (sigmoid(u) and
     // sigmoid(-u) then share exp(-|u|) after EarlyCSE).
+    // A square of copysign(m, s) is m*m: the sign does not matter (tanh(u)^2, whose float32
+    // tanh ends in a copysign: one operation off the longest chain of noisy_hardsigmoid).
     friend Val operator*(Val a, Val b) {
         if (is_minus_one(b.v)) return {builder().CreateFNeg(a.v)};
         if (is_minus_one(a.v)) return {builder().CreateFNeg(b.v)};
+        if (a.v == b.v)
+            if (auto* c = llvm::dyn_cast<llvm::IntrinsicInst>(a.v); c && c->getIntrinsicID() == llvm::Intrinsic::copysign)
+                return {builder().CreateFMul(c->getArgOperand(0), c->getArgOperand(0))};
         return {builder().CreateFMul(a.v, b.v)};
     }
     friend Val operator/(Val a, Val b) { return {builder().CreateFDiv(a.v, b.v)}; }

@@ -163,7 +163,7 @@ SYMACT_GEN_ACTS_MISH_INLINE void block_backward_f32(const float *xs, const float
         const std::uint32_t t61 = detail::bits_f32(t58);
         const std::uint32_t t62 = (t60 & t21) | (t61 & ~t21);
         const float t63 = detail::from_bits_f32(t62);
-        const float t64 = t40 * t63;
+        const float t64 = t63 * t40;
         const float t65 = x * t64;
         const std::uint32_t t66 = 0u - static_cast<std::uint32_t>(x != x);
         const std::uint32_t t67 = ~t66;
@@ -257,7 +257,7 @@ SYMACT_GEN_ACTS_MISH_INLINE void block_fused_f32(const float *xs, const float *d
         const std::uint32_t t70 = detail::bits_f32(t67);
         const std::uint32_t t71 = (t69 & t21) | (t70 & ~t21);
         const float t72 = detail::from_bits_f32(t71);
-        const float t73 = t49 * t72;
+        const float t73 = t72 * t49;
         const float t74 = x * t73;
         const std::uint32_t t75 = 0u - static_cast<std::uint32_t>(t73 == 0.0f);
         const std::uint32_t t76 = t75 & t39;
@@ -391,7 +391,7 @@ SYMACT_GEN_ACTS_MISH_INLINE float df(float x) {
     const std::uint32_t t61 = detail::bits_f32(t58);
     const std::uint32_t t62 = (t60 & t21) | (t61 & ~t21);
     const float t63 = detail::from_bits_f32(t62);
-    const float t64 = t40 * t63;
+    const float t64 = t63 * t40;
     const float t65 = x * t64;
     const std::uint32_t t66 = 0u - static_cast<std::uint32_t>(x != x);
     const std::uint32_t t67 = ~t66;

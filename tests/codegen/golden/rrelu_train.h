@@ -182,7 +182,7 @@ SYMACT_GEN_RRELU_TRAIN_INLINE void rrelu_train_block_forward_f32(const float *xs
         const float t123 = t122 - 1.0f;
         const float t124 = -p0;
         const float t125 = p1 + t124;
-        const float t126 = t123 * t125;
+        const float t126 = t125 * t123;
         const float t127 = p0 + t126;
         const float t128 = x * t127;
         const uint32_t t129 = rrelu_train_bits_f32(x);
@@ -324,7 +324,7 @@ SYMACT_GEN_RRELU_TRAIN_INLINE void rrelu_train_block_backward_f32(const float *x
         const float t123 = t122 - 1.0f;
         const float t124 = -p0;
         const float t125 = p1 + t124;
-        const float t126 = t123 * t125;
+        const float t126 = t125 * t123;
         const float t127 = p0 + t126;
         const uint32_t t128 = rrelu_train_bits_f32(t127);
         const uint32_t t129 = (0x3f800000u & t0) | (t128 & ~t0);
@@ -477,7 +477,7 @@ SYMACT_GEN_RRELU_TRAIN_INLINE void rrelu_train_block_fused_f32(const float *xs, 
         const float t123 = t122 - 1.0f;
         const float t124 = -p0;
         const float t125 = p1 + t124;
-        const float t126 = t123 * t125;
+        const float t126 = t125 * t123;
         const float t127 = p0 + t126;
         const float t128 = x * t127;
         const uint32_t t129 = rrelu_train_bits_f32(x);
@@ -631,7 +631,7 @@ SYMACT_GEN_RRELU_TRAIN_INLINE float rrelu_train_f_f32(float x, float p_lower, fl
     const float t123 = t122 - 1.0f;
     const float t124 = -p_lower;
     const float t125 = p_upper + t124;
-    const float t126 = t123 * t125;
+    const float t126 = t125 * t123;
     const float t127 = p_lower + t126;
     const float t128 = x * t127;
     const uint32_t t129 = rrelu_train_bits_f32(x);
@@ -764,7 +764,7 @@ SYMACT_GEN_RRELU_TRAIN_INLINE float rrelu_train_df_f32(float x, float p_lower, f
     const float t123 = t122 - 1.0f;
     const float t124 = -p_lower;
     const float t125 = p_upper + t124;
-    const float t126 = t123 * t125;
+    const float t126 = t125 * t123;
     const float t127 = p_lower + t126;
     const uint32_t t128 = rrelu_train_bits_f32(t127);
     const uint32_t t129 = (0x3f800000u & t0) | (t128 & ~t0);
