@@ -170,9 +170,15 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
         case Op::Const: s.v = leaves.constant(n.num); continue;
         case Op::Var: s.v = leaves.x(); continue;
         case Op::Param: s.v = leaves.param(g.name(id)); continue;
-        case Op::Add: {
-            V acc = val(args[0]);
-            for (std::size_t i = 1; i < args.size(); ++i) acc = acc + val(args[i]);
+        case Op::Add: {  // the latest term last, as for products
+            std::vector<std::size_t> by_time(args.size());
+            for (std::size_t i = 0; i < args.size(); ++i) by_time[i] = i;
+            std::sort(by_time.begin(), by_time.end(), [&](std::size_t i, std::size_t j) {
+                const unsigned li = late[args[i]], lj = late[args[j]];
+                return li != lj ? li < lj : i < j;
+            });
+            V acc = val(args[by_time[0]]);
+            for (std::size_t i = 1; i < args.size(); ++i) acc = acc + val(args[by_time[i]]);
             s.v = acc;
             continue;
         }
