@@ -64,9 +64,8 @@ Piece product(Number c, const std::vector<Expr>& factors) {
     }
     std::string text = fmt::format("{}", fmt::join(num, "*"));
     if (!den.empty()) {
-        std::string d = fmt::format("{}", fmt::join(den, "*"));
-        if (one_by_one) text += "/" + fmt::format("{}", fmt::join(den, "/"));
-        else text += den.size() > 1 ? fmt::format("/({})", d) : fmt::format("/{}", d);
+        std::string d = fmt::format("{}", fmt::join(den, one_by_one ? "/" : "*"));
+        text += den.size() > 1 && !one_by_one ? fmt::format("/({})", d) : fmt::format("/{}", d);
     }
     // -x is a unary minus; -x*y parses as (-x)*y: a product, so it needs () after ^
     if (negative) return {fmt::format("-{}", text), num.size() == 1 && den.empty() ? Unary : Product};

@@ -142,6 +142,17 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
                             g.node(g.args(id)[1]).num.is_integer() && !g.node(g.args(id)[1]).num.is_negative());
         late[id] = inv || known(id) ? 0 : std::max(1u, l + (cheap ? 1 : 8));
     }
+    // The positions of a sum's or product's operands, invariant ones first, then by `late`
+    // (ties keep the graph's order).
+    auto earliest_first = [&](std::span<const std::uint32_t> args) {
+        std::vector<std::size_t> by_time(args.size());
+        for (std::size_t i = 0; i < args.size(); ++i) by_time[i] = i;
+        std::sort(by_time.begin(), by_time.end(), [&](std::size_t i, std::size_t j) {
+            const unsigned li = late[args[i]], lj = late[args[j]];
+            return li != lj ? li < lj : i < j;
+        });
+        return by_time;
+    };
     std::vector<char> needed(g.size(), 0);
     for (Expr r : roots) needed[r.id] = 1;
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
@@ -172,12 +183,7 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
         case Op::Var: s.v = leaves.x(); continue;
         case Op::Param: s.v = leaves.param(g.name(id)); continue;
         case Op::Add: {  // the latest term last, as for products
-            std::vector<std::size_t> by_time(args.size());
-            for (std::size_t i = 0; i < args.size(); ++i) by_time[i] = i;
-            std::sort(by_time.begin(), by_time.end(), [&](std::size_t i, std::size_t j) {
-                const unsigned li = late[args[i]], lj = late[args[j]];
-                return li != lj ? li < lj : i < j;
-            });
+            const auto by_time = earliest_first(args);
             V acc = val(args[by_time[0]]);
             for (std::size_t i = 1; i < args.size(); ++i) acc = acc + val(args[by_time[i]]);
             s.v = acc;
@@ -204,13 +210,7 @@ std::vector<V> lower(std::span<const Expr> roots, Leaves& leaves) {
                     for (std::size_t i = 0; i < args.size(); ++i) combined[i] = const_factor(args[i]);
                 }
             }
-            std::vector<std::size_t> by_time(args.size());
-            for (std::size_t i = 0; i < args.size(); ++i) by_time[i] = i;
-            std::sort(by_time.begin(), by_time.end(), [&](std::size_t i, std::size_t j) {
-                const unsigned li = late[args[i]], lj = late[args[j]];  // invariants: 0
-                return li != lj ? li < lj : i < j;
-            });
-            for (std::size_t ai : by_time) {
+            for (std::size_t ai : earliest_first(args)) {
                 const auto a = args[ai];
                 if (combined[ai]) continue;
                 const Node& f = g.node(a);
