@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "naive_eval.hpp"
 #include "symact/codegen/concat.hpp"
@@ -38,14 +39,33 @@ bool close(long double a, long double b, long double rel, long double scale = 0)
     return std::fabs(a - b) <= rel * std::fmax(scale, std::fmax(std::fabs(a), std::fabs(b))) + 1e-300L;
 }
 
-// Does any node of e evaluate to +-inf at x?
-bool has_infinite_node(Expr e, long double x, const ParamValues& pv) {
+// Does some node of e leave long double's range at x: overflow to +-inf, or a product,
+// power or exp of nonzero finite operands that underflows to zero or a subnormal? The
+// simplified form distributes and merges powers ((a^20002*b)^4 -> a^80008*b^4), so its
+// intermediates can leave the range where the text's do not: 0.75^80008 underflows and
+// 0/0 gives NaN where the text is 0 (fuzz finding). Such a point does not test rewriting.
+bool leaves_range(Expr e, long double x, const ParamValues& pv) {
     Expr r[] = {e};
     std::vector<Expr> all;
-    for (auto id : topological_order(r)) all.push_back({e.g, id});
+    std::vector<std::uint32_t> ids;
+    for (auto id : topological_order(r)) all.push_back({e.g, id}), ids.push_back(id);
     long double xs[] = {x};
-    for (const auto& v : evaluate<long double>(all, xs, pv))
-        if (std::isinf(v[0])) return true;
+    auto vals = evaluate<long double>(all, xs, pv);
+    std::unordered_map<std::uint32_t, long double> value;
+    for (std::size_t k = 0; k < ids.size(); ++k) value[ids[k]] = vals[k][0];
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+        long double v = vals[k][0];
+        if (std::isinf(v)) return true;
+        Op op = e.g->node(ids[k]).op;
+        if (op != Op::Mul && op != Op::Pow && op != Op::Exp) continue;
+        if (v != 0 && std::fpclassify(v) != FP_SUBNORMAL) continue;
+        bool nonzero_args = true;
+        for (auto a : e.g->args(ids[k])) {
+            long double va = value[a];
+            nonzero_args = nonzero_args && va != 0 && std::isfinite(va);
+        }
+        if (nonzero_args) return true;
+    }
     return false;
 }
 
@@ -133,7 +153,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!np || !close(*naive, *np, 1e-9L, scale)) continue;
         // an overflow inside the text (5^20002): (a*b)^4 and a^4*b^4 then meet inf*0 apart
         if (reader.saw_infinity()) continue;
-        if (!close(vals[0][i], *naive, 1e-9L, scale))
+        if (!close(vals[0][i], *naive, 1e-9L, scale) && !leaves_range(fn->f(), x, pv))
             fail("simplified expression evaluates differently", text,
                  printed + " at x=" + std::to_string((double)x) + ": " + std::to_string((double)vals[0][i]) +
                      " vs naive " + std::to_string((double)*naive));
@@ -163,11 +183,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // a^b with b depending on x has log(a) in its derivative: undefined (NaN) for a < 0,
         // even where rounding makes b numerically constant and the differences finite
         if (std::isnan(vals[1][i]) && variable_pow) continue;
-        // 0*inf in a saturated region (sech2(u)*u' with u overflowing): IEEE gives NaN where
-        // the limit is finite; a known limitation of evaluating the chain rule as written
-        // (docs/CONVENTIONS.md), not a simplifier bug
-        if (std::isnan(vals[1][i]) && has_infinite_node(d, x, pv)) continue;
-        if (!close(vals[1][i], fd, 1e-5L, std::fmax(scale, std::fabs(*naive))))
+        // the derivative's own intermediates may leave the range where the text's do not:
+        // 0*inf in a saturated region (sech2(u)*u' with u overflowing) gives NaN where the
+        // limit is finite, a known limitation of evaluating the chain rule as written
+        // (docs/CONVENTIONS.md), not a differentiation bug
+        if (!close(vals[1][i], fd, 1e-5L, std::fmax(scale, std::fabs(*naive))) && !leaves_range(d, x, pv))
             fail("derivative disagrees with finite differences", text,
                  dprinted + " at x=" + std::to_string((double)x) + ": " + std::to_string((double)vals[1][i]) +
                      " vs " + std::to_string((double)fd));
