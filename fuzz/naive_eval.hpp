@@ -9,6 +9,10 @@
 #include <string>
 #include <string_view>
 
+#include "symact/codegen/graph.hpp"
+#include "symact/codegen/parse.hpp"
+#include "symact/error.hpp"
+
 namespace fuzz {
 
 class NaiveEval {
@@ -132,19 +136,11 @@ private:
         }
         if (std::isdigit((unsigned char)c) || c == '.') {
             std::string rest(s_.substr(i_, 64));
-            // a literal is an exact rational while its digits fit in 64 bits, else the nearest
-            // double (docs/SYNTAX.md). Read in long double (exact for integers below 2^64):
-            // the parity of an integer exponent between 2^53 and 2^63 decides the sign of
-            // x^n for x < 0, and a double reading rounded the odd 2876764011528395887 to an
-            // even number (fuzz finding). Integers from 2^63 on are doubles, as in the core.
-            // strtold, not stold: a subnormal literal is a value, not an exception.
             char* end = nullptr;
-            L v = std::strtold(rest.c_str(), &end);
+            (void)std::strtold(rest.c_str(), &end);  // only where the literal ends
             if (end == rest.c_str()) throw 0;
-            if (std::isinf(v)) infinite_ = true;
-            if (v == std::trunc(v) && std::fabs(v) >= 0x1p63L) v = static_cast<double>(v);
             i_ += static_cast<std::size_t>(end - rest.c_str());
-            return v;
+            return literal(rest.substr(0, static_cast<std::size_t>(end - rest.c_str())));
         }
         std::size_t j = i_;
         while (j < s_.size() && (std::isalnum((unsigned char)s_[j]) || s_[j] == '_')) ++j;
@@ -173,6 +169,25 @@ private:
         }
         L a = expr();
         return round(call(name, a));
+    }
+    // Which value a literal stands for is the core's rule (docs/SYNTAX.md): an exact rational
+    // while its digits fit, else the nearest double, itself exact again if its shortest form
+    // is short. The naive reader takes the core's reading of the literal alone and evaluates it
+    // in long double: reading 1.000000000000000188277203 (25 digits, the double 1 + 2^-52) in
+    // long double instead gave a different text value once raised to the 1882772031st power
+    // (fuzz finding). The parity of an integer exponent between 2^53 and 2^63 decides the sign
+    // of x^n for x < 0, so exact integers stay exact (long double holds them).
+    L literal(const std::string& text) {
+        symact::codegen::Number n;
+        try {
+            symact::codegen::Graph g;
+            n = symact::codegen::parse(g, text).number();
+        } catch (const symact::error&) {
+            throw 0;  // out of range: the core rejects the whole text
+        }
+        if (!n.is_exact()) return n.to_double();
+        if (n.is_integer()) return static_cast<L>(n.num());
+        return static_cast<L>(n.num()) / static_cast<L>(n.den());
     }
     L call(const std::string& name, L a) {
         if (name == "max" || name == "min" || name == "pow") {
