@@ -13,8 +13,19 @@
 #include <vector>
 
 #include "symact/codegen/number.hpp"
+#include "symact/error.hpp"
 
 namespace symact::test {
+
+// The symact::error message that f() throws, or "(no error)".
+std::string message_of(auto&& f) {
+    try {
+        f();
+    } catch (const symact::error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
 
 // Distance in units in the last place between two finite or infinite values of T; NaN
 // matches NaN only (0), else "infinitely" far.

@@ -4,20 +4,12 @@
 #include <string>
 
 #include "symact/error.hpp"
+#include "helpers.hpp"
 #include "symact/jit/jit.hpp"
 
 using namespace symact;
 
-namespace {
-std::string message_of(auto&& f) {
-    try {
-        f();
-    } catch (const symact::error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
-}  // namespace
+using test::message_of;
 
 TEST_CASE("bad expressions throw with a caret") {
     auto m = message_of([] { jit::compile("x*softpluss(x)"); });

@@ -10,20 +10,14 @@
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/function.hpp"
 #include "symact/error.hpp"
+#include "helpers.hpp"
 #include "symact/jit/rows.hpp"
 
 using namespace symact;
 
 namespace {
 
-std::string message_of(auto&& f) {
-    try {
-        f();
-    } catch (const symact::error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+using test::message_of;
 
 // The JIT's y and dx against the reference evaluator in the same precision T.
 template <class T>

@@ -13,20 +13,14 @@
 #include <vector>
 
 #include "symact/error.hpp"
+#include "helpers.hpp"
 #include "symact/jit/rows.hpp"
 
 using namespace symact;
 
 namespace {
 
-std::string message_of(auto&& f) {
-    try {
-        f();
-    } catch (const symact::error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+using test::message_of;
 
 template <class T> jit::Options options() {
     jit::Options o;
