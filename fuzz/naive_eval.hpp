@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "symact/codegen/graph.hpp"
 #include "symact/codegen/parse.hpp"
@@ -177,13 +178,22 @@ private:
     // long double instead gave a different text value once raised to the 1882772031st power
     // (fuzz finding). The parity of an integer exponent between 2^53 and 2^63 decides the sign
     // of x^n for x < 0, so exact integers stay exact (long double holds them).
+    // Memoised: a text is read dozens of times per fuzz input (points, perturbations).
     L literal(const std::string& text) {
+        static std::unordered_map<std::string, std::optional<L>> seen;
+        if (seen.size() > 4096) seen.clear();
+        auto [it, fresh] = seen.try_emplace(text);
+        if (fresh) it->second = read_literal(text);
+        if (!it->second) throw 0;  // out of range: the core rejects the whole text
+        return *it->second;
+    }
+    static std::optional<L> read_literal(const std::string& text) {
         symact::codegen::Number n;
         try {
             symact::codegen::Graph g;
             n = symact::codegen::parse(g, text).number();
         } catch (const symact::error&) {
-            throw 0;  // out of range: the core rejects the whole text
+            return std::nullopt;
         }
         if (!n.is_exact()) return n.to_double();
         if (n.is_integer()) return static_cast<L>(n.num());
