@@ -239,17 +239,22 @@ Expr Graph::mul(std::span<const Expr> factors) {
     }
     std::vector<Expr> powers;
     for (auto& [base, exps] : groups) {
-        // x^a * x^b = x^(a+b), unless an exponent is an inexact (double) constant: its sum
-        // with another rounds (x * x^2.0873258023056798e19 would become x^2.0873...e19, even
-        // instead of odd, and change the sign for x < 0; fuzz finding)
-        bool inexact = exps.size() > 1 && std::any_of(exps.begin(), exps.end(), [](Expr e) {
-            return e.is_const() && !e.number().is_exact();
-        });
+        // x^a * x^b = x^(a+b), except for an inexact (double) constant exponent, which stays
+        // a factor of its own: its sum with another rounds (x * x^2.0873258023056798e19 would
+        // become x^2.0873...e19, even instead of odd, and change the sign for x < 0; fuzz
+        // finding). The other exponents still combine, so the result does not depend on the
+        // order the factors come in: a printout x^3.55*x^3.55*x^3e-34 read back left to right
+        // must give the same node (fuzz finding). A sum of exact exponents that overflows to
+        // a double is not taken either.
+        std::vector<Expr> exact, apart;
+        for (Expr e : exps) (e.is_const() && !e.number().is_exact() ? apart : exact).push_back(e);
         powers.clear();
-        if (inexact)
-            for (Expr e : exps) powers.push_back(pow({this, base}, e));
-        else
-            powers.push_back(pow({this, base}, exps.size() == 1 ? exps[0] : add(exps)));
+        if (!exact.empty()) {
+            Expr sum = exact.size() == 1 ? exact[0] : add(exact);
+            if (sum.is_const() && !sum.number().is_exact()) apart.insert(apart.end(), exact.begin(), exact.end());
+            else powers.push_back(pow({this, base}, sum));
+        }
+        for (Expr e : apart) powers.push_back(pow({this, base}, e));
         for (Expr p : powers) {
             // pow may give a constant, or a product when it distributes over one
             std::span<const std::uint32_t> parts = p.op() == Op::Mul ? p.arg_ids() : std::span(&p.id, 1);

@@ -40,6 +40,28 @@ TEST_CASE("the simplifier folds constants exactly and collects like terms and po
     CHECK(s("2^10*x") == "1024*x");
 }
 
+TEST_CASE("powers of one base combine, an inexact exponent apart, in any order") {
+    Graph g;
+    auto s = [&](std::string_view t) { return to_string(parse(g, t)); };
+    // a double exponent stays a factor of its own: x^(1 + 2.0873258023056798e19) rounds to an
+    // even exponent and loses x's sign (fuzz finding)
+    CHECK(s("x*x^2.0873258023056798e19") == "x*x^2.0873258023056798e+19");
+    // the exact exponents still combine, whatever the order and grouping of the factors: the
+    // printout of a product is read back left to right (fuzz finding: x^-434 twice printed as
+    // /(x^434*x^434), which read back as x^-868)
+    Expr want = parse(g, "x^(71/10)*x^3e-34");
+    for (const char* t : {"x^3.55*x^3.55*x^3e-34", "x^3e-34*x^3.55*x^3.55", "(x^3.55*x^3e-34)*x^3.55",
+                          "x^3.55*(x^3e-34*x^3.55)", "x^7.1*x^3e-34"}) {
+        CAPTURE(t);
+        CHECK(parse(g, t) == want);
+    }
+    CHECK(s("x^-434*x^3e-34*x^-434*a") == "a*x^3e-34/x^868");
+    // exact exponents whose sum is not exact (2^62 + 2^62 overflows int64) stay apart too
+    Expr big = parse(g, "x^4611686018427387904*x^4611686018427387904");
+    CHECK(big.op() == Op::Mul);
+    CHECK(parse(g, to_string(big)) == big);
+}
+
 TEST_CASE("a power distributes over a product only for small integer exponents") {
     Graph g;
     auto s = [&](std::string_view t) { return to_string(parse(g, t)); };
