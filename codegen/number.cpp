@@ -116,7 +116,12 @@ std::optional<Number> mul(const Number& a, const Number& b) {
             !__builtin_mul_overflow(a.den_ / g2, b.den_ / g1, &d))
             return Number::rational(n, d);
     }
-    return finite(a.to_double() * b.to_double());
+    // A product of nonzero numbers that underflows is not zero: no fold (real(0.0) would be
+    // the exact 0, and x/308e15*16*308e-314 became 0*x, which printed and read back as 0;
+    // fuzz finding).
+    double v = a.to_double() * b.to_double();
+    if (v == 0 && !a.is_zero() && !b.is_zero()) return std::nullopt;
+    return finite(v);
 }
 
 namespace {

@@ -86,3 +86,18 @@ TEST_CASE("powers and huge literals at the int64 edge (fuzz_expr regression)") {
     CHECK(test::eval1(e, 1.0) == -0x1p63);
     CHECK(test::eval1(e, -4.0) == 0x1p61);
 }
+
+TEST_CASE("a product that underflows is not folded to zero (fuzz_expr regression)") {
+    // 16/3.08e17 is exact, 3.08e-312 a double: their product, 1.6e-328, is below the
+    // smallest double. It used to fold to the exact 0, so x/308e15*16*x*308e-314 became the
+    // product 0*x^2, which printed and read back as 0.
+    CHECK_FALSE(mul(Number::rational(16, 308000000000000000), Number::real(3.08e-312)));
+    CHECK_FALSE(mul(Number::real(1e-200), Number::real(1e-200)));
+    auto z = mul(Number(0), Number::real(1e-200));  // a true zero stays zero
+    REQUIRE(z);
+    CHECK(z->is_zero());
+    auto sub = mul(Number::real(1e-300), Number::real(1e-10));  // subnormal, not zero: folds
+    REQUIRE(sub);
+    CHECK(sub->to_double() == 1e-300 * 1e-10);
+    CHECK(test::parse_error("x/308e15*16*x*308e-314").starts_with("constant arithmetic overflows or underflows"));
+}
