@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "signed_steps.hpp"
 #include "symact/codegen/graph.hpp"
 #include "symact/codegen/parse.hpp"
 #include "symact/error.hpp"
@@ -80,10 +81,7 @@ private:
         return v + signed_step(perturb_) * std::fabs(mag);
     }
     L moved(L v, L by) { return std::isfinite(v) ? v + signed_step(by) * std::fabs(v) : v; }
-    L signed_step(L by) {
-        state_ = state_ * 6364136223846793005ull + 1442695040888963407ull;
-        return (state_ >> 63) ? by : -by;
-    }
+    L signed_step(L by) { return steps_.next(by); }
     L round(L v) { return round(v, v); }
     L term() {
         L v = unary();
@@ -248,7 +246,7 @@ private:
     bool infinite_ = false;
     long double x_, p_, perturb_;
     long double scale_ = 0;
-    unsigned long long state_ = 0x9e3779b97f4a7c15ull;
+    SignedSteps steps_;
 };
 
 }  // namespace fuzz

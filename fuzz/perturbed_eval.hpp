@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "signed_steps.hpp"
 #include "symact/codegen/eval.hpp"
 #include "symact/codegen/graph.hpp"
 
@@ -24,11 +25,11 @@ inline std::optional<long double> perturbed_value(symact::codegen::Expr e, long 
     using L = long double;
     const Graph& g = *e.g;
     std::unordered_map<std::uint32_t, L> value;
-    std::uint64_t state = seed;
+    SignedSteps steps{seed};
     auto moved = [&](L v, L mag) {
-        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        const L step = steps.next(perturb);
         if (!std::isfinite(v) || !std::isfinite(mag)) return v;
-        return v + ((state >> 63) ? perturb : -perturb) * std::fabs(mag);
+        return v + step * std::fabs(mag);
     };
     Expr roots[] = {e};
     for (auto id : topological_order(roots)) {
