@@ -43,12 +43,14 @@ Piece product(Number c, const std::vector<Expr>& factors) {
     bool exact = c.is_exact();
     // c^-1 for a constant c whose reciprocal is not a finite double stays a power; written
     // a/(b*c) it would read back as (b*c)^-1, which the graph does not distribute then
-    // (graph.cpp: pow): such a product prints its denominators one by one, a/b/c.
+    // (graph.cpp: pow): such a product prints its denominators one by one, a/b/c. So does
+    // one with an undistributed (c*u)^-1: a/((c*u)*v) would read back as (c*u*v)^-1 (fuzz
+    // finding); a/(c*u)/v reads back as it was.
     bool one_by_one = false;
     for (Expr f : factors) {
         if (negative_power(f)) {
-            one_by_one = one_by_one || f.arg(0).is_const();
             Number k = f.arg(1).number().neg();
+            one_by_one = one_by_one || f.arg(0).is_const() || (f.arg(0).op() == Op::Mul && k.is_one());
             Piece b = print(f.arg(0));
             den.push_back(k.is_one() ? wrap(b, Power)
                                      : wrap(b, Atom) + "^" + wrap(number(k), Unary));

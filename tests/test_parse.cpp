@@ -96,7 +96,9 @@ TEST_CASE("printing parses back to the same node") {
         // read back as (b*c)^-1 (fuzz finding), a/b/c reads back as it was
         "a/x^2/3.08e-312", "a/(x*y)/3.08e-312",
         // an inexact exponent keeps its factor apart; the exact ones combine around it
-        "x^-434*x^3.55*x*x^-434*x^3.55*x^3.08e-34/7.7e16", "x^-3e-34*x^2*a/x^5"};
+        "x^-434*x^3.55*x*x^-434*x^3.55*x^3.08e-34/7.7e16", "x^-3e-34*x^2*a/x^5",
+        // (3.08e-312*u)^-1 is not distributed either: a/((c*u)*v) would read back as (c*u*v)^-1
+        "a/(3.08e-312*x^3e-14)/(1 + a*x)^5", "y/(3.08e-312*x)/(a + x)", "(3.08e-312*x)^-1*(a + x)^-2"};
     for (const char* s : exprs) {
         Graph g;
         Expr e = parse(g, s);
